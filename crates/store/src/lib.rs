@@ -1,0 +1,1 @@
+//! Entities, repositories and migrations: one code path for SQLite and PostgreSQL.

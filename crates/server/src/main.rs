@@ -1,1 +1,32 @@
-fn main() {}
+use clap::Parser as _;
+use kubechart_server::cli::{Cli, Command, LogFormat, UserCommand};
+use kubechart_server::{commands, routes, serve, telemetry};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => {
+            telemetry::init(args.log_format);
+            serve::run(args).await
+        }
+        Command::Migrate(data) => {
+            telemetry::init(LogFormat::Pretty);
+            commands::migrate(data).await
+        }
+        Command::User(UserCommand::Create(args)) => commands::create_user(args).await,
+        Command::Render(args) => commands::render(args),
+        Command::Schema => commands::print_json(&kubechart_manifest::json_schema()),
+        Command::Openapi => serde_json::to_value(routes::openapi())
+            .map_err(anyhow::Error::from)
+            .and_then(|value| commands::print_json(&value)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

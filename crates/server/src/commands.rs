@@ -1,0 +1,104 @@
+//! The one-shot subcommands: `migrate`, `user create`, `render`, `schema`, `openapi`.
+//! Each returns an error whose message the binary prints before exiting with status 1.
+
+use crate::accounts::validation;
+use crate::auth::password::PasswordHasher;
+use crate::cli::{DataArgs, RenderArgs, UserCreateArgs};
+use anyhow::{Context as _, bail};
+use kubechart_manifest::{RenderError, RenderOptions};
+use kubechart_store::{ConnectOptions, NewUser, Role, Store};
+use secrecy::SecretString;
+use std::io::{BufRead as _, Read as _, Write as _};
+
+async fn open_store(data: &DataArgs) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&data.data_dir)
+        .with_context(|| format!("cannot create {}", data.data_dir.display()))?;
+    let store = Store::connect(&data.database_url(), ConnectOptions::default())
+        .await
+        .context("cannot open the database")?;
+    store.migrate().await.context("cannot migrate the database")?;
+    Ok(store)
+}
+
+pub async fn migrate(data: DataArgs) -> anyhow::Result<()> {
+    let store = open_store(&data).await?;
+    store.close().await;
+    eprintln!("database is up to date");
+    Ok(())
+}
+
+/// Creates an account with the password read from the first line of stdin.
+pub async fn create_user(args: UserCreateArgs) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from stdin")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let email = args.email.trim().to_lowercase();
+    let mut errors = Vec::new();
+    validation::username(&args.username, &mut errors);
+    validation::email(&email, &mut errors);
+    validation::new_password("password", &password, &args.username, &mut errors);
+    if !errors.is_empty() {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        bail!("{}", lines.join("\n"));
+    }
+    let store = open_store(&args.data).await?;
+    let password_hash = PasswordHasher::new()
+        .await?
+        .hash(SecretString::from(password))
+        .await?;
+    let role = if args.admin { Role::Admin } else { Role::Member };
+    let user = store
+        .create_user(
+            NewUser {
+                username: args.username,
+                email,
+                password_hash,
+                display_name: None,
+            },
+            role,
+        )
+        .await?;
+    store.close().await;
+    eprintln!("created {} {} ({})", role.as_str(), user.username, user.id);
+    Ok(())
+}
+
+/// Renders an AppSpec; invalid input is reported one `path: message` line per problem.
+pub fn render(args: RenderArgs) -> anyhow::Result<()> {
+    let text = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read stdin")?;
+        text
+    } else {
+        std::fs::read_to_string(&args.file)
+            .with_context(|| format!("cannot read {}", args.file.display()))?
+    };
+    let options = RenderOptions {
+        redact_secrets: args.redact_secrets,
+    };
+    let rendered = kubechart_manifest::parse_spec(&text)
+        .and_then(|spec| kubechart_manifest::render(&spec, &options))
+        .map_err(|error| match error {
+            RenderError::Invalid(problems) => {
+                let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                anyhow::anyhow!("{}", lines.join("\n"))
+            }
+            other => anyhow::anyhow!("{other}"),
+        })?;
+    for warning in &rendered.warnings {
+        eprintln!("warning: {warning}");
+    }
+    std::io::stdout()
+        .write_all(rendered.yaml.as_bytes())
+        .context("cannot write to stdout")
+}
+
+pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    writeln!(std::io::stdout(), "{text}").context("cannot write to stdout")
+}

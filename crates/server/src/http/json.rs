@@ -1,0 +1,128 @@
+//! A JSON body extractor whose failures speak the API's error shape: a syntax error is a 400, a body
+//! of the wrong shape is a 422 that names the offending field.
+
+use crate::error::{ApiError, FieldError};
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+/// Like `axum::Json`, with errors that name the field path.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/json"));
+        if !is_json {
+            return Err(ApiError::Malformed(
+                "expected a JSON body with Content-Type: application/json".into(),
+            ));
+        }
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| ApiError::Malformed(rejection.body_text()))?;
+        parse_body(&body).map(ApiJson)
+    }
+}
+
+/// Deserializes a JSON body, telling syntax errors (400) from shape errors (422 at a field path).
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::Malformed(format!("the body is not valid JSON: {inner}"));
+        }
+        let message = strip_position(&inner.to_string());
+        let path = match (path.as_str(), missing_field(&message)) {
+            (".", Some(field)) => field.to_string(),
+            (parent, Some(field)) => format!("{parent}.{field}"),
+            (".", None) => String::new(),
+            (path, None) => path.to_string(),
+        };
+        ApiError::Invalid(vec![FieldError::new(path, message)])
+    })
+}
+
+/// serde reports a missing field at its parent's path; the UI wants the field itself.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+}
+
+/// serde_json appends "at line L column C", which means nothing to a form user.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Outer {
+        #[allow(dead_code)]
+        name: String,
+        #[allow(dead_code)]
+        inner: Option<Inner>,
+    }
+    #[derive(Debug, Deserialize)]
+    struct Inner {
+        #[allow(dead_code)]
+        port: u16,
+    }
+
+    fn fields(error: ApiError) -> Vec<FieldError> {
+        match error {
+            ApiError::Invalid(fields) => fields,
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed() {
+        assert!(matches!(
+            parse_body::<Outer>(b"{\"name\": "),
+            Err(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_body::<Outer>(b"nope"),
+            Err(ApiError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn missing_fields_are_reported_at_the_field() {
+        let errors = fields(parse_body::<Outer>(b"{}").unwrap_err());
+        assert_eq!(errors[0].path, "name");
+        let errors = fields(parse_body::<Outer>(br#"{"name":"a","inner":{}}"#).unwrap_err());
+        assert_eq!(errors[0].path, "inner.port");
+        assert_eq!(errors[0].message, "missing field `port`");
+    }
+
+    #[test]
+    fn wrong_types_are_reported_at_the_field() {
+        let errors =
+            fields(parse_body::<Outer>(br#"{"name":"a","inner":{"port":70000}}"#).unwrap_err());
+        assert_eq!(errors[0].path, "inner.port");
+        assert!(errors[0].message.contains("70000"), "{}", errors[0].message);
+    }
+}

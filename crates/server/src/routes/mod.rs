@@ -1,0 +1,60 @@
+//! The HTTP API, one module per resource, assembled into one router and one OpenAPI document.
+
+pub mod auth;
+pub mod docs;
+pub mod health;
+pub mod render;
+pub mod users;
+
+use crate::error::{ApiError, ErrorBody, ErrorDetail, FieldError};
+use crate::state::AppState;
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "KubeChart API",
+        description = "Describe an application, get correct Kubernetes manifests, apply them."
+    ),
+    components(schemas(ErrorBody, ErrorDetail, FieldError)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(health::router())
+        .merge(render::router())
+}
+
+/// The OpenAPI document of every route, as `kubechart openapi` prints it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().into_openapi()
+}
+
+/// Every route of the API and its documentation; unknown `/api/*` paths get a JSON 404.
+pub fn router() -> Router<AppState> {
+    let (router, openapi) = api_router().split_for_parts();
+    let document = openapi.to_json().unwrap_or_default();
+    router
+        .merge(docs::router(document))
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound }))
+}

@@ -1,0 +1,153 @@
+//! Starting and stopping the server: open the store, migrate, bind, serve until told to stop, then
+//! stop accepting, let in-flight requests finish within the grace period, and close the pool.
+
+use crate::auth::limiter::{LoginLimiter, LoginLimits};
+use crate::auth::password::PasswordHasher;
+use crate::auth::token::TokenIssuer;
+use crate::cli::ServeArgs;
+use crate::http::metrics::HttpMetrics;
+use crate::state::AppState;
+use crate::{app, secrets};
+use anyhow::Context as _;
+use kubechart_store::{ConnectOptions, Store};
+use secrecy::ExposeSecret as _;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// How often idle login-throttling keys are forgotten.
+const LIMITER_SWEEP: Duration = Duration::from_secs(60);
+
+/// A server running in the background; dropping the handle does not stop it, `shutdown` does.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting, waits for in-flight requests (within the grace period) and closes the pool.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.task.await.context("server task panicked")?
+    }
+}
+
+/// Binds and starts serving in a background task; for tests and for `run`.
+pub async fn start(args: ServeArgs) -> anyhow::Result<RunningServer> {
+    std::fs::create_dir_all(&args.data.data_dir).with_context(|| {
+        format!("cannot create the data directory {}", args.data.data_dir.display())
+    })?;
+    let jwt_secret = secrets::jwt_secret(args.jwt_secret.as_deref(), &args.data.data_dir)?;
+    let credentials_key = secrets::encryption_key(args.secret_key.as_deref(), &args.data.data_dir)?;
+    let store = Store::connect(
+        &args.data.database_url(),
+        ConnectOptions {
+            max_connections: args.db_max_connections,
+            ..ConnectOptions::default()
+        },
+    )
+    .await
+    .context("cannot open the database")?;
+    store.migrate().await.context("cannot migrate the database")?;
+
+    let login_limiter = LoginLimiter::new(LoginLimits {
+        per_address_burst: args.login_burst_per_address,
+        per_username_burst: args.login_burst_per_username,
+        refill_every: args.login_refill,
+    });
+    let state = AppState {
+        store: store.clone(),
+        tokens: TokenIssuer::new(jwt_secret.expose_secret(), args.token_ttl)?,
+        passwords: PasswordHasher::new().await?,
+        login_limiter: login_limiter.clone(),
+        metrics: Arc::new(HttpMetrics::new()?),
+        credentials_key: Arc::new(credentials_key),
+    };
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = app::build(state);
+    let grace = args.shutdown_grace;
+    let task = tokio::spawn(async move {
+        let sweeper = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(LIMITER_SWEEP);
+            loop {
+                ticks.tick().await;
+                login_limiter.forget_idle();
+            }
+        });
+        let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
+        let serving = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.await;
+            let _ = draining_tx.send(());
+        });
+        let result = drain_within(serving, draining_rx, grace).await;
+        sweeper.abort();
+        store.close().await;
+        tracing::info!("server stopped");
+        result
+    });
+    Ok(RunningServer { addr, stop, task })
+}
+
+/// Runs `serving` to completion, but once draining has begun gives it at most `grace` to finish.
+async fn drain_within(
+    serving: impl Future<Output = std::io::Result<()>>,
+    draining: tokio::sync::oneshot::Receiver<()>,
+    grace: Duration,
+) -> anyhow::Result<()> {
+    tokio::pin!(serving);
+    tokio::select! {
+        result = &mut serving => return Ok(result?),
+        _ = draining => {}
+    }
+    match tokio::time::timeout(grace, serving).await {
+        Ok(result) => Ok(result?),
+        Err(_) => {
+            tracing::warn!(grace_secs = grace.as_secs(), "in-flight requests did not finish in time");
+            Ok(())
+        }
+    }
+}
+
+/// `kubechart serve`: runs until SIGINT or SIGTERM.
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let server = start(args).await?;
+    tracing::info!(url = %format!("http://{}", server.addr), "KubeChart is listening");
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    server.shutdown().await
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "cannot listen for SIGTERM");
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            () = terminate => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

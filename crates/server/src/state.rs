@@ -1,0 +1,20 @@
+//! What every request handler can reach. Built once at start-up from the configuration; no globals.
+
+use crate::auth::limiter::LoginLimiter;
+use crate::auth::password::PasswordHasher;
+use crate::auth::token::TokenIssuer;
+use crate::http::metrics::HttpMetrics;
+use kubechart_store::Store;
+use secrecy::SecretSlice;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub tokens: TokenIssuer,
+    pub passwords: PasswordHasher,
+    pub login_limiter: LoginLimiter,
+    pub metrics: Arc<HttpMetrics>,
+    /// Encrypts cluster credentials at rest; loaded at start so a bad key fails before serving.
+    pub credentials_key: Arc<SecretSlice<u8>>,
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { AuthResponse, User } from './types';
+
+/**
+ * Response schemas shared by several endpoints. `satisfies` ties each one to the type generated from
+ * the server's OpenAPI document, so a change on the server side fails the type check here.
+ */
+export const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  displayName: z.string().nullable().default(null),
+  role: z.enum(['admin', 'member']),
+  disabled: z.boolean(),
+  preferences: z.record(z.string(), z.unknown()).default({}),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<User>;
+
+export const authResponseSchema = z.object({
+  token: z.string().min(1),
+  user: userSchema,
+}) satisfies z.ZodType<AuthResponse>;

@@ -1,0 +1,27 @@
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { ErrorState } from '../../../components/ui/ErrorState';
+import { FullPageLoader } from '../../../components/ui/FullPageLoader';
+import { errorMessage } from '../../../lib/http';
+import { useMe } from '../api/me';
+import { CurrentUserContext } from '../currentUser';
+import { loginPathFor } from '../redirect';
+import { useToken } from '../session';
+
+/**
+ * Guards the signed-in pages. Without a token — never signed in, signed out, or cleared by a 401 —
+ * it sends the person to the login page with the current path as `next`.
+ */
+export function RequireAuth() {
+  const token = useToken();
+  const location = useLocation();
+  const me = useMe(token !== null);
+
+  if (token === null) return <Navigate to={loginPathFor(location)} replace />;
+  if (me.isPending) return <FullPageLoader />;
+  if (me.isError) return <ErrorState message={errorMessage(me.error)} onRetry={() => void me.refetch()} />;
+  return (
+    <CurrentUserContext.Provider value={me.data}>
+      <Outlet />
+    </CurrentUserContext.Provider>
+  );
+}

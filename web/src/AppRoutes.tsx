@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router';
+import { GuestOnly } from './features/auth/components/GuestOnly';
 import { LoginPage } from './features/auth/components/LoginPage';
 import { LogoutPage } from './features/auth/components/LogoutPage';
 import { RegisterPage } from './features/auth/components/RegisterPage';
@@ -13,8 +14,10 @@ import { UsersPage } from './features/users/components/UsersPage';
 export function AppRoutes() {
   return (
     <Routes>
-      <Route path="/login" element={<LoginPage />} />
-      <Route path="/register" element={<RegisterPage />} />
+      <Route element={<GuestOnly />}>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/register" element={<RegisterPage />} />
+      </Route>
       <Route path="/logout" element={<LogoutPage />} />
       <Route element={<RequireAuth />}>
         <Route element={<AppLayout />}>

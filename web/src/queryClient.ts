@@ -7,10 +7,16 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
   return failureCount < 2;
 }
 
-export function createQueryClient(): QueryClient {
+/** `retryDelayMs` replaces react-query's exponential back-off (tests use 0). */
+export function createQueryClient(options: { retryDelayMs?: number } = {}): QueryClient {
+  const { retryDelayMs } = options;
   return new QueryClient({
     defaultOptions: {
-      queries: { retry: shouldRetry, refetchOnWindowFocus: false },
+      queries: {
+        retry: shouldRetry,
+        refetchOnWindowFocus: false,
+        ...(retryDelayMs === undefined ? {} : { retryDelay: retryDelayMs }),
+      },
       mutations: { retry: false },
     },
   });

@@ -188,10 +188,9 @@ export interface components {
             path: string;
             message: string;
         };
-        /** @enum {string} */
-        ErrorCode: "invalid_input" | "conflict" | "unauthenticated" | "forbidden" | "not_found" | "rate_limited" | "unavailable" | "internal";
         ErrorDetail: {
-            code: components["schemas"]["ErrorCode"];
+            /** @description One of invalid_input, malformed, unauthenticated, forbidden, not_found, conflict, rate_limited, unavailable, internal. */
+            code: string;
             message: string;
             fields?: components["schemas"]["FieldError"][];
         };

@@ -1,5 +1,5 @@
 import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
-import { ApiError, errorMessage } from './http';
+import { ApiError, errorMessage, sentence } from './http';
 
 /** Where a form keeps an error that belongs to no single field (read as `errors.root?.server`). */
 export const ROOT_ERROR = 'root.server' as const;
@@ -23,10 +23,10 @@ export function applyServerErrors<T extends FieldValues>(
     for (const field of error.fields) {
       const target = fieldMap[field.path] ?? formFields.find((name) => name === field.path);
       if (target === undefined) {
-        unplaced.push(`${field.path}: ${field.message}`);
+        unplaced.push(sentence(`${field.path} ${field.message}`));
         continue;
       }
-      setError(target, { type: 'server', message: field.message }, { shouldFocus: placed === 0 });
+      setError(target, { type: 'server', message: sentence(field.message) }, { shouldFocus: placed === 0 });
       placed += 1;
     }
   }

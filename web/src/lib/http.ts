@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { ErrorBody, ErrorCode, FieldError } from '../api/types';
+import type { ErrorBody, FieldError } from '../api/types';
 import { clearToken, getToken } from './token';
 
 /** Any failure of an API call: an error answer from the server, a network failure or an unexpected body. */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: ErrorCode | 'network' | 'bad_response';
+  /** The server's error code (invalid_input, conflict, rate_limited, …), or network / bad_response. */
+  readonly code: string;
   readonly fields: FieldError[];
   /** Seconds from the Retry-After header of a 429, when present. */
   readonly retryAfter: number | null;
@@ -28,16 +29,7 @@ export class ApiError extends Error {
 
 const errorBodySchema = z.object({
   error: z.object({
-    code: z.enum([
-      'invalid_input',
-      'conflict',
-      'unauthenticated',
-      'forbidden',
-      'not_found',
-      'rate_limited',
-      'unavailable',
-      'internal',
-    ]),
+    code: z.string(),
     message: z.string(),
     fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
@@ -53,7 +45,7 @@ const statusMessages: Record<number, string> = {
   503: 'The service is unavailable right now. Please try again shortly.',
 };
 
-function statusCode(status: number): ApiError['code'] {
+function statusCode(status: number): string {
   if (status === 401) return 'unauthenticated';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
@@ -70,6 +62,17 @@ function parseRetryAfter(value: string | null): number | null {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
+/**
+ * The server writes messages as lower-case fragments ("must be at least 10 characters long") so that
+ * they compose with a field name; on their own they read better as a sentence.
+ */
+export function sentence(message: string): string {
+  const trimmed = message.trim();
+  if (trimmed === '') return trimmed;
+  const capitalised = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capitalised) ? capitalised : `${capitalised}.`;
+}
+
 async function errorFromResponse(response: Response): Promise<ApiError> {
   const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
   let body: unknown = null;
@@ -83,7 +86,7 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
     return new ApiError({
       status: response.status,
       code: parsed.data.error.code,
-      message: parsed.data.error.message,
+      message: sentence(parsed.data.error.message),
       fields: parsed.data.error.fields,
       retryAfter,
     });

@@ -1,9 +1,9 @@
 import { screen, waitFor } from '@testing-library/react';
 import { expect } from 'vitest';
 
-/** The input labelled `label` (Mantine adds descriptions and a required asterisk, hence not exact). */
+/** The input whose label reads exactly `label`. */
 export function field(label: string): HTMLInputElement {
-  return screen.getByLabelText(label, { exact: false, selector: 'input' });
+  return screen.getByLabelText(label, { selector: 'input' });
 }
 
 /**

@@ -18,7 +18,7 @@ function LocationProbe() {
 /** Renders the whole app at `path` with a fresh data cache, as a person arriving at that URL. */
 export function renderApp(path: string) {
   const user = userEvent.setup();
-  const queryClient = createQueryClient();
+  const queryClient = createQueryClient({ retryDelayMs: 0 });
   const result = render(
     <Providers queryClient={queryClient} env="test">
       <MemoryRouter initialEntries={[path]}>

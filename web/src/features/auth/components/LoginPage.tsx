@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useForm } from 'react-hook-form';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import type { LoginRequest } from '../../../api/types';
 import { FormAlert } from '../../../components/ui/FormAlert';
 import { applyServerErrors } from '../../../lib/formErrors';
@@ -13,7 +13,6 @@ import { AuthLayout } from './AuthLayout';
 
 export function LoginPage() {
   const location = useLocation();
-  const navigate = useNavigate();
   const startSession = useStartSession();
   const login = useLogin();
   const next = safeNextPath(location.search);
@@ -31,8 +30,8 @@ export function LoginPage() {
   const onSubmit = handleSubmit(async (values) => {
     try {
       const auth = await login.mutateAsync(values);
+      // GuestOnly moves on to the next page as soon as the token is stored.
       startSession(auth);
-      navigate(next, { replace: true });
     } catch (error) {
       applyServerErrors(error, setError, ['username', 'password']);
     }

@@ -62,16 +62,16 @@ describe('register form', () => {
     mockApi({
       'POST /api/v1/auth/register': () =>
         apiError(422, 'invalid_input', 'invalid input', [
-          { path: 'email', message: 'email domain does not accept mail' },
-          { path: 'password', message: 'password is too common' },
+          { path: 'email', message: 'must be a valid email address' },
+          { path: 'password', message: 'must not be the same as the username' },
         ]),
     });
     const { user } = renderApp('/register');
     await fill(user, { Username: 'alice', Email: 'alice@example.io', Password: 'password123' });
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
-    await expectFieldError('Email', 'email domain does not accept mail');
-    await expectFieldError('Password', 'password is too common');
+    await expectFieldError('Email', 'Must be a valid email address.');
+    await expectFieldError('Password', 'Must not be the same as the username.');
     expect(fieldError('Username')).toBeNull();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(getToken()).toBeNull();
@@ -80,21 +80,23 @@ describe('register form', () => {
   it('shows a 409 conflict at the field it names', async () => {
     mockApi({
       'POST /api/v1/auth/register': () =>
-        apiError(409, 'conflict', 'username already taken', [{ path: 'username', message: 'username already taken' }]),
+        apiError(409, 'conflict', 'this username is already taken', [
+          { path: 'username', message: 'this username is already taken' },
+        ]),
     });
     const { user } = renderApp('/register');
     await fill(user, { Username: 'alice', Email: 'alice@example.io', Password: 'correct horse battery' });
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
-    await expectFieldError('Username', 'username already taken');
+    await expectFieldError('Username', 'This username is already taken.');
     expect(field('Username')).toHaveFocus();
   });
 
   it('shows an error without fields above the form', async () => {
-    mockApi({ 'POST /api/v1/auth/register': () => apiError(503, 'unavailable', 'database unavailable') });
+    mockApi({ 'POST /api/v1/auth/register': () => apiError(503, 'unavailable', 'a dependency is unavailable') });
     const { user } = renderApp('/register');
     await fill(user, { Username: 'alice', Email: 'alice@example.io', Password: 'correct horse battery' });
     await user.click(screen.getByRole('button', { name: 'Create account' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('database unavailable');
+    expect(await screen.findByRole('alert')).toHaveTextContent('A dependency is unavailable.');
   });
 });

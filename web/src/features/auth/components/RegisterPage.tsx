@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from 'react-hook-form';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import type { RegisterRequest } from '../../../api/types';
 import { FormAlert } from '../../../components/ui/FormAlert';
 import { applyServerErrors } from '../../../lib/formErrors';
@@ -10,7 +10,6 @@ import { useStartSession } from '../session';
 import { AuthLayout } from './AuthLayout';
 
 export function RegisterPage() {
-  const navigate = useNavigate();
   const startSession = useStartSession();
   const registration = useRegister();
   const {
@@ -27,8 +26,8 @@ export function RegisterPage() {
   const onSubmit = handleSubmit(async (values) => {
     try {
       const auth = await registration.mutateAsync(values);
+      // GuestOnly moves on to the next page as soon as the token is stored.
       startSession(auth);
-      navigate('/', { replace: true });
     } catch (error) {
       applyServerErrors(error, setError, ['username', 'email', 'password']);
     }

@@ -81,7 +81,7 @@ export function AppLayout() {
         </AppShell.Section>
         <AppShell.Section>
           <Text size="xs" c="dimmed" px="sm" py="xs">
-            KubeChart · manifests from a form
+            KubeChart {__APP_VERSION__}
           </Text>
         </AppShell.Section>
       </AppShell.Navbar>

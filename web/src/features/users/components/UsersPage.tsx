@@ -46,7 +46,8 @@ export function UsersPage() {
           />
         }
       />
-      <Paper withBorder>
+      {/* Clip the table's header background to the rounded corners. */}
+      <Paper withBorder style={{ overflow: 'hidden' }}>
         {users.isPending && (
           <Stack p="lg" gap="sm" aria-label="Loading users">
             {[0, 1, 2].map((row) => (

@@ -1,0 +1,75 @@
+//! Schema migrations, written once and run unchanged on SQLite and PostgreSQL.
+//!
+//! Migration names are part of the deployed schema's history (`seaql_migrations`): never rename
+//! or edit a released migration, add a new one.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261120_000001_create_users;
+mod m20261120_000002_create_clusters;
+mod m20261120_000003_create_deployments;
+mod m20261120_000004_create_deployment_revisions;
+mod m20261120_000005_create_audit_events;
+mod m20261120_000006_create_store_locks;
+
+/// All migrations in the order they apply.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261120_000001_create_users::Migration),
+            Box::new(m20261120_000002_create_clusters::Migration),
+            Box::new(m20261120_000003_create_deployments::Migration),
+            Box::new(m20261120_000004_create_deployment_revisions::Migration),
+            Box::new(m20261120_000005_create_audit_events::Migration),
+            Box::new(m20261120_000006_create_store_locks::Migration),
+        ]
+    }
+}
+
+/// A unique index or key, and the input field a violation of it is reported against.
+pub(crate) struct UniqueConstraint {
+    /// The constraint / index name (what PostgreSQL reports).
+    pub name: &'static str,
+    /// The columns as SQLite lists them in "UNIQUE constraint failed: ...".
+    pub sqlite_columns: &'static str,
+    /// The field named in `StoreError::Conflict`.
+    pub field: &'static str,
+}
+
+pub(crate) const USERS_USERNAME: &str = "idx_users_username";
+pub(crate) const USERS_EMAIL: &str = "idx_users_email";
+pub(crate) const CLUSTERS_OWNER_NAME: &str = "idx_clusters_owner_name";
+pub(crate) const DEPLOYMENTS_OWNER_NAME_NAMESPACE: &str = "idx_deployments_owner_name_namespace";
+pub(crate) const DEPLOYMENT_REVISIONS_PK: &str = "pk_deployment_revisions";
+
+/// Every unique constraint in the schema that user input can violate.
+pub(crate) const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
+    UniqueConstraint {
+        name: USERS_USERNAME,
+        sqlite_columns: "users.username",
+        field: "username",
+    },
+    UniqueConstraint {
+        name: USERS_EMAIL,
+        sqlite_columns: "users.email",
+        field: "email",
+    },
+    UniqueConstraint {
+        name: CLUSTERS_OWNER_NAME,
+        sqlite_columns: "clusters.owner_id, clusters.name",
+        field: "name",
+    },
+    UniqueConstraint {
+        name: DEPLOYMENTS_OWNER_NAME_NAMESPACE,
+        sqlite_columns: "deployments.owner_id, deployments.name, deployments.namespace",
+        field: "name",
+    },
+    UniqueConstraint {
+        name: DEPLOYMENT_REVISIONS_PK,
+        sqlite_columns: "deployment_revisions.deployment_id, deployment_revisions.revision",
+        field: "revision",
+    },
+];

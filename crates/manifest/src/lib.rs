@@ -1,1 +1,149 @@
 //! The AppSpec form model and the pure renderer that turns it into Kubernetes manifests.
+//!
+//! [`render`] is the one function behind the preview, the stored YAML and the objects applied:
+//! AppSpec → validation with AppSpec field paths → typed objects (k8s-openapi for core kinds, our
+//! own structs for HTTPRoute, Certificate and BackendTrafficPolicy) → overrides → multi-document
+//! YAML in apply-tier order. No I/O, no async, no clock: same input, same bytes out.
+
+pub mod crd;
+mod dotenv;
+mod error;
+mod overrides;
+mod refs;
+pub mod render;
+pub mod spec;
+mod validate;
+mod warnings;
+mod yaml;
+
+pub use dotenv::parse_dotenv;
+pub use error::{FieldError, RenderError};
+pub use refs::{
+    COMPONENT_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL, MANAGER, NAME_LABEL, PART_OF_LABEL,
+};
+pub use render::Object;
+pub use spec::AppSpec;
+
+use serde::Serialize;
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Preview mode: Secret values are replaced by `<redacted>` (as `stringData`, so the keys stay readable).
+    pub redact_secrets: bool,
+}
+
+/// One rendered object, as listed next to the YAML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderedObject {
+    /// `apiVersion`
+    pub api_version: String,
+    /// `kind`
+    pub kind: String,
+    /// `metadata.name`
+    pub name: String,
+    /// `metadata.namespace`; none for cluster-scoped kinds.
+    pub namespace: Option<String>,
+}
+
+/// The result of rendering an AppSpec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// Multi-document YAML, objects in apply-tier order.
+    pub yaml: String,
+    /// The objects, in the same order as the YAML documents.
+    pub objects: Vec<RenderedObject>,
+    /// Number of objects.
+    pub resource_count: usize,
+    /// Advice that does not block rendering (missing probes, `latest` tags, …).
+    pub warnings: Vec<String>,
+    /// The objects as JSON, in the same order.
+    pub manifests: Vec<serde_json::Value>,
+}
+
+/// Renders an AppSpec, or lists every problem with it. Never panics, whatever the input.
+pub fn render(spec: &AppSpec, options: &RenderOptions) -> Result<Rendered, RenderError> {
+    validate::spec(spec).into_result()?;
+    let mut objects = render::objects(spec);
+    overrides::apply(spec, &mut objects)?;
+    if options.redact_secrets {
+        redact(&mut objects);
+    }
+    let mut manifests = Vec::with_capacity(objects.len());
+    for object in &objects {
+        manifests.push(object.to_value().map_err(|e| internal(object, &e))?);
+    }
+    let yaml = yaml::documents(&manifests)
+        .map_err(|e| RenderError::Invalid(vec![FieldError::new("", e)]))?;
+    let listed = objects
+        .iter()
+        .map(|o| RenderedObject {
+            api_version: o.api_version().to_owned(),
+            kind: o.kind().to_owned(),
+            name: o.name().to_owned(),
+            namespace: o.metadata().namespace.clone(),
+        })
+        .collect();
+    Ok(Rendered {
+        yaml,
+        resource_count: objects.len(),
+        objects: listed,
+        warnings: warnings::collect(spec),
+        manifests,
+    })
+}
+
+/// Renders and returns the typed objects (for the apply engine), validated the same way as [`render`].
+pub fn render_objects(spec: &AppSpec) -> Result<Vec<Object>, RenderError> {
+    validate::spec(spec).into_result()?;
+    let mut objects = render::objects(spec);
+    overrides::apply(spec, &mut objects)?;
+    Ok(objects)
+}
+
+/// Parses YAML or JSON text into an AppSpec; type and unknown-field errors carry the field path.
+pub fn parse_spec(text: &str) -> Result<AppSpec, RenderError> {
+    let value: serde_json::Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text)
+            .map_err(|e| RenderError::Parse(FieldError::new("", format!("invalid JSON: {e}"))))?
+    } else {
+        serde_saphyr::from_str(text)
+            .map_err(|e| RenderError::Parse(FieldError::new("", format!("invalid YAML: {e}"))))?
+    };
+    spec_from_value(value)
+}
+
+/// Converts JSON (e.g. an HTTP request body) into an AppSpec with field-path errors.
+pub fn spec_from_value(value: serde_json::Value) -> Result<AppSpec, RenderError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        RenderError::Parse(FieldError::new(path, e.into_inner().to_string()))
+    })
+}
+
+/// The JSON Schema of [`AppSpec`], for the web form.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(AppSpec)).unwrap_or_default()
+}
+
+fn redact(objects: &mut [Object]) {
+    for object in objects {
+        if let Object::Secret(secret) = object {
+            let keys = secret.data.take().unwrap_or_default().into_keys();
+            secret.string_data = Some(keys.map(|k| (k, "<redacted>".to_owned())).collect());
+        }
+    }
+}
+
+fn internal(object: &Object, error: &serde_json::Error) -> RenderError {
+    RenderError::Invalid(vec![FieldError::new(
+        "",
+        format!(
+            "{} {} cannot be serialized: {error}",
+            object.kind(),
+            object.name()
+        ),
+    )])
+}

@@ -1,0 +1,306 @@
+//! Workloads: the six pod-running kinds and their per-kind settings.
+
+use super::{ContainerSpec, StringMap, is_false};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Workload kind
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum WorkloadKind {
+    /// Long-running, replicated, rolling updates.
+    #[default]
+    Deployment,
+    /// Stable identities and per-replica volumes.
+    StatefulSet,
+    /// Runs to completion.
+    Job,
+    /// A Job on a schedule.
+    CronJob,
+    /// A single bare Pod.
+    Pod,
+    /// A replicated set of pods without rollouts.
+    ReplicaSet,
+}
+
+impl WorkloadKind {
+    /// The Kubernetes kind name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deployment => "Deployment",
+            Self::StatefulSet => "StatefulSet",
+            Self::Job => "Job",
+            Self::CronJob => "CronJob",
+            Self::Pod => "Pod",
+            Self::ReplicaSet => "ReplicaSet",
+        }
+    }
+
+    /// Whether the kind keeps a replica count.
+    pub fn is_replicated(self) -> bool {
+        matches!(
+            self,
+            Self::Deployment | Self::StatefulSet | Self::ReplicaSet
+        )
+    }
+
+    /// Whether pods of this kind run to completion.
+    pub fn runs_to_completion(self) -> bool {
+        matches!(self, Self::Job | Self::CronJob)
+    }
+}
+
+/// Workload
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WorkloadSpec {
+    /// Name
+    ///
+    /// DNS-1123 label; also the `app.kubernetes.io/component` label of its pods.
+    pub name: String,
+    /// Kind
+    #[serde(default)]
+    pub kind: WorkloadKind,
+    /// Containers
+    #[serde(default)]
+    pub containers: Vec<ContainerSpec>,
+    /// Init containers
+    ///
+    /// Run in order, each to completion, before the containers start.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<ContainerSpec>,
+    /// Replicas
+    ///
+    /// Deployment, StatefulSet and ReplicaSet only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub replicas: Option<i32>,
+    /// Update strategy
+    ///
+    /// Deployment (RollingUpdate, Recreate) and StatefulSet (RollingUpdate, OnDelete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<StrategySpec>,
+    /// Restart policy
+    ///
+    /// Pods: any; Jobs and CronJobs: OnFailure (default) or Never; others always Always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<RestartPolicy>,
+    /// Node selector
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: StringMap,
+    /// Tolerations
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<TolerationSpec>,
+    /// Service account
+    ///
+    /// Name of the ServiceAccount the pods run as (one of `serviceAccounts` or an existing one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
+    /// Pod annotations
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_annotations: StringMap,
+    /// Job settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobSettings>,
+    /// CronJob settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cron_job: Option<CronJobSettings>,
+    /// StatefulSet settings
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stateful_set: Option<StatefulSetSettings>,
+}
+
+/// Restart policy
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum RestartPolicy {
+    /// Always restart.
+    Always,
+    /// Restart failed containers only.
+    OnFailure,
+    /// Never restart.
+    Never,
+}
+
+impl RestartPolicy {
+    /// The Kubernetes spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Always => "Always",
+            Self::OnFailure => "OnFailure",
+            Self::Never => "Never",
+        }
+    }
+}
+
+/// Update strategy type
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum StrategyType {
+    /// Replace pods gradually.
+    #[default]
+    RollingUpdate,
+    /// Stop all pods, then start new ones (Deployment).
+    Recreate,
+    /// Replace pods only when deleted by hand (StatefulSet).
+    OnDelete,
+}
+
+/// Update strategy
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StrategySpec {
+    /// Type
+    #[serde(default, rename = "type")]
+    pub strategy_type: StrategyType,
+    /// Max surge
+    ///
+    /// Deployment RollingUpdate: extra pods allowed during a rollout, a number or a percentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_surge: Option<String>,
+    /// Max unavailable
+    ///
+    /// RollingUpdate: pods that may be unavailable during a rollout, a number or a percentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<String>,
+}
+
+/// Toleration
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TolerationSpec {
+    /// Taint key; empty with operator Exists tolerates everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Operator: `Equal` (default) or `Exists`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// Taint value (operator Equal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`; empty matches all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+    /// Seconds a NoExecute toleration keeps the pod bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toleration_seconds: Option<i64>,
+}
+
+/// Job settings
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct JobSettings {
+    /// Successful pods needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completions: Option<i32>,
+    /// Pods running at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<i32>,
+    /// Retries before the Job is marked failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_limit: Option<i32>,
+    /// Seconds the Job may run before it is terminated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<i64>,
+    /// Seconds a finished Job is kept before it is deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_seconds_after_finished: Option<i32>,
+}
+
+/// Concurrency policy
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum ConcurrencyPolicy {
+    /// Runs may overlap.
+    #[default]
+    Allow,
+    /// Skip a run while the previous one is still running.
+    Forbid,
+    /// Replace the running Job with the new one.
+    Replace,
+}
+
+/// CronJob settings
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CronJobSettings {
+    /// Schedule
+    ///
+    /// Five-field cron expression (minute hour day-of-month month day-of-week) or a macro like `@daily`.
+    pub schedule: String,
+    /// Time zone, e.g. `Europe/Berlin`; the controller's zone when empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Concurrency policy
+    #[serde(default)]
+    pub concurrency_policy: ConcurrencyPolicy,
+    /// Successful Jobs kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successful_jobs_history_limit: Option<i32>,
+    /// Failed Jobs kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_jobs_history_limit: Option<i32>,
+    /// Seconds after the scheduled time a missed run may still start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_deadline_seconds: Option<i64>,
+    /// Suspend future runs.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suspend: bool,
+}
+
+/// Pod management policy
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum PodManagementPolicy {
+    /// One pod at a time, in order.
+    #[default]
+    OrderedReady,
+    /// All pods at once.
+    Parallel,
+}
+
+/// StatefulSet settings
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StatefulSetSettings {
+    /// Governing Service
+    ///
+    /// Headless Service giving pods their DNS names; defaults to the headless Service that selects this workload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// Pod management policy
+    #[serde(default)]
+    pub pod_management_policy: PodManagementPolicy,
+    /// Volume claim templates
+    ///
+    /// One PersistentVolumeClaim per replica; mount with source `claimTemplate`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_claim_templates: Vec<VolumeClaimTemplateSpec>,
+}
+
+/// Volume claim template
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VolumeClaimTemplateSpec {
+    /// Name (DNS-1123 label), also the volume name.
+    pub name: String,
+    /// Size, e.g. `10Gi`.
+    pub size: String,
+    /// Access modes; defaults to ReadWriteOnce.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_modes: Vec<String>,
+    /// Storage class; the cluster default when empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_class_name: Option<String>,
+}
+
+impl WorkloadSpec {
+    /// The StatefulSet's volume claim templates (empty for other kinds).
+    pub fn volume_claim_templates(&self) -> &[VolumeClaimTemplateSpec] {
+        self.stateful_set
+            .as_ref()
+            .map(|s| s.volume_claim_templates.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// The workload's containers followed by its init containers.
+    pub fn all_containers(&self) -> impl Iterator<Item = &ContainerSpec> {
+        self.containers.iter().chain(self.init_containers.iter())
+    }
+}

@@ -73,3 +73,6 @@ pub(crate) const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
         field: "revision",
     },
 ];
+
+#[cfg(test)]
+mod tests;

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// ResourceQuota
+/// # ResourceQuota
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResourceQuotaSpec {
@@ -16,7 +16,7 @@ pub struct ResourceQuotaSpec {
     pub hard: StringMap,
 }
 
-/// ServiceAccount
+/// # ServiceAccount
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceAccountSpec {
@@ -30,7 +30,7 @@ pub struct ServiceAccountSpec {
     pub annotations: StringMap,
 }
 
-/// Policy rule
+/// # Policy rule
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PolicyRuleSpec {
@@ -50,27 +50,27 @@ pub struct PolicyRuleSpec {
     pub verbs: Vec<String>,
 }
 
-/// Role or ClusterRole
+/// # Role or ClusterRole
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RoleSpec {
-    /// Name
+    /// # Name
     pub name: String,
-    /// Rules
+    /// # Rules
     pub rules: Vec<PolicyRuleSpec>,
 }
 
-/// Role reference
+/// # Role reference
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RoleRef {
     /// `Role` (RoleBinding only) or `ClusterRole`.
     pub kind: String,
-    /// Role name
+    /// # Role name
     pub name: String,
 }
 
-/// Subject kind
+/// # Subject kind
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum SubjectKind {
     /// A ServiceAccount.
@@ -82,28 +82,28 @@ pub enum SubjectKind {
     Group,
 }
 
-/// Subject
+/// # Subject
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SubjectSpec {
-    /// Kind
+    /// # Kind
     #[serde(default)]
     pub kind: SubjectKind,
-    /// Name
+    /// # Name
     pub name: String,
     /// ServiceAccount namespace; the app's namespace when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
-/// RoleBinding or ClusterRoleBinding
+/// # RoleBinding or ClusterRoleBinding
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BindingSpec {
-    /// Name
+    /// # Name
     pub name: String,
-    /// Role granted
+    /// # Role granted
     pub role: RoleRef,
-    /// Subjects
+    /// # Subjects
     pub subjects: Vec<SubjectSpec>,
 }

@@ -5,25 +5,25 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// ConfigMap
+/// # ConfigMap
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConfigMapSpec {
     /// Name (DNS-1123 subdomain).
     pub name: String,
-    /// Data
+    /// # Data
     ///
     /// Keys (letters, digits, '-', '_', '.') to values; multi-line values are file contents when mounted.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub data: StringMap,
-    /// .env import
+    /// # .env import
     ///
     /// `KEY=value` lines merged into `data`; a key in both is an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dotenv: Option<String>,
 }
 
-/// Secret type
+/// # Secret type
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum SecretType {
@@ -47,13 +47,13 @@ impl SecretType {
     }
 }
 
-/// Secret
+/// # Secret
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecretSpec {
     /// Name (DNS-1123 subdomain).
     pub name: String,
-    /// Type
+    /// # Type
     #[serde(default, rename = "type")]
     pub secret_type: SecretType,
     /// Data (Opaque)
@@ -70,7 +70,7 @@ pub struct SecretSpec {
     pub registry: Option<RegistryCredentials>,
 }
 
-/// TLS key pair
+/// # TLS key pair
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TlsKeyPair {
@@ -80,15 +80,15 @@ pub struct TlsKeyPair {
     pub private_key: String,
 }
 
-/// Registry credentials
+/// # Registry credentials
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegistryCredentials {
     /// Registry host, e.g. `ghcr.io`.
     pub server: String,
-    /// User name
+    /// # User name
     pub username: String,
-    /// Password or access token
+    /// # Password or access token
     pub password: String,
     /// E-mail (some registries want one).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Container
+/// # Container
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerSpec {
@@ -11,52 +11,52 @@ pub struct ContainerSpec {
     pub name: String,
     /// Image, e.g. `ghcr.io/acme/shop:1.4.2`.
     pub image: String,
-    /// Image pull policy
+    /// # Image pull policy
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<PullPolicy>,
     /// Command (replaces the image's entrypoint).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
-    /// Arguments
+    /// # Arguments
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
-    /// Working directory
+    /// # Working directory
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
-    /// Ports
+    /// # Ports
     ///
     /// Named ports; Services and probes refer to them by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PortSpec>,
-    /// Environment variables
+    /// # Environment variables
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<EnvVarSpec>,
-    /// Environment from ConfigMaps and Secrets
+    /// # Environment from ConfigMaps and Secrets
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub env_from: Vec<EnvFromSpec>,
-    /// Resources
+    /// # Resources
     #[serde(default, skip_serializing_if = "Resources::is_empty")]
     pub resources: Resources,
-    /// Liveness probe
+    /// # Liveness probe
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liveness_probe: Option<ProbeSpec>,
-    /// Readiness probe
+    /// # Readiness probe
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<ProbeSpec>,
-    /// Startup probe
+    /// # Startup probe
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<ProbeSpec>,
-    /// Security context
+    /// # Security context
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_context: Option<SecurityContextSpec>,
-    /// Volume mounts
+    /// # Volume mounts
     ///
     /// Each mount names its source; the pod's volumes are derived from the mounts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<VolumeMountSpec>,
 }
 
-/// Image pull policy
+/// # Image pull policy
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum PullPolicy {
     /// Pull on every start.
@@ -78,19 +78,19 @@ impl PullPolicy {
     }
 }
 
-/// Protocol
+/// # Protocol
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
 )]
 pub enum Protocol {
-    /// TCP
+    /// # TCP
     #[default]
     #[serde(rename = "TCP")]
     Tcp,
-    /// UDP
+    /// # UDP
     #[serde(rename = "UDP")]
     Udp,
-    /// SCTP
+    /// # SCTP
     #[serde(rename = "SCTP")]
     Sctp,
 }
@@ -106,7 +106,7 @@ impl Protocol {
     }
 }
 
-/// Container port
+/// # Container port
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PortSpec {
@@ -114,26 +114,26 @@ pub struct PortSpec {
     pub name: String,
     /// Port number (1-65535).
     pub container_port: i64,
-    /// Protocol
+    /// # Protocol
     #[serde(default)]
     pub protocol: Protocol,
 }
 
-/// Environment variable
+/// # Environment variable
 ///
 /// Exactly one of `value`, `configMapKey`, `secretKey` or `fieldPath`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EnvVarSpec {
-    /// Name
+    /// # Name
     pub name: String,
-    /// Literal value
+    /// # Literal value
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// ConfigMap key
+    /// # ConfigMap key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_map_key: Option<KeyRef>,
-    /// Secret key
+    /// # Secret key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<KeyRef>,
     /// Pod field, e.g. `metadata.name` or `status.podIP`.
@@ -141,7 +141,7 @@ pub struct EnvVarSpec {
     pub field_path: Option<String>,
 }
 
-/// Key reference
+/// # Key reference
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KeyRef {
@@ -154,16 +154,16 @@ pub struct KeyRef {
     pub optional: bool,
 }
 
-/// Environment from
+/// # Environment from
 ///
 /// All keys of one ConfigMap or Secret (exactly one of the two) as environment variables.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EnvFromSpec {
-    /// ConfigMap name
+    /// # ConfigMap name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_map: Option<String>,
-    /// Secret name
+    /// # Secret name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Prefix added to every variable name.
@@ -171,7 +171,7 @@ pub struct EnvFromSpec {
     pub prefix: Option<String>,
 }
 
-/// Resource amounts
+/// # Resource amounts
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResourceSpec {
@@ -204,7 +204,7 @@ impl ResourceSpec {
     }
 }
 
-/// Resources
+/// # Resources
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Resources {
@@ -223,25 +223,25 @@ impl Resources {
     }
 }
 
-/// Port reference
+/// # Port reference
 ///
 /// A container port name or a port number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum PortRef {
-    /// Port number
+    /// # Port number
     Number(i64),
-    /// Container port name
+    /// # Container port name
     Name(String),
 }
 
-/// Probe
+/// # Probe
 ///
 /// Exactly one of `httpGet`, `tcpSocket` or `exec`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProbeSpec {
-    /// HTTP GET
+    /// # HTTP GET
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_get: Option<HttpGetSpec>,
     /// TCP socket: the port to connect to.
@@ -267,7 +267,7 @@ pub struct ProbeSpec {
     pub success_threshold: Option<i32>,
 }
 
-/// HTTP GET probe
+/// # HTTP GET probe
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HttpGetSpec {
@@ -285,7 +285,7 @@ fn default_probe_path() -> String {
     "/".to_owned()
 }
 
-/// Security context
+/// # Security context
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecurityContextSpec {
@@ -315,7 +315,7 @@ pub struct SecurityContextSpec {
     pub capabilities_drop: Vec<String>,
 }
 
-/// Mount source
+/// # Mount source
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum MountSource {
@@ -331,11 +331,11 @@ pub enum MountSource {
     EmptyDir,
 }
 
-/// Volume mount
+/// # Volume mount
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VolumeMountSpec {
-    /// Source kind
+    /// # Source kind
     pub source: MountSource,
     /// Source name: the claim, template, ConfigMap or Secret name, or the emptyDir volume name.
     pub name: String,

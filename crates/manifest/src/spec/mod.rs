@@ -50,115 +50,116 @@ pub(crate) fn is_false(value: &bool) -> bool {
     !*value
 }
 
-/// Application
+/// # Application
 ///
 /// One application: its workloads and everything they need, rendered into Kubernetes objects that
 /// all carry the app's standard labels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(title = "Application")]
 pub struct AppSpec {
-    /// Application name
+    /// # Application name
     ///
     /// DNS-1123 label; becomes `app.kubernetes.io/name` and the default name of generated objects.
     pub name: String,
-    /// Namespace
+    /// # Namespace
     ///
     /// Namespace every namespaced object is created in.
     #[serde(default = "default_namespace")]
     pub namespace: String,
-    /// Create the namespace
+    /// # Create the namespace
     ///
     /// Render a Namespace object (with `namespaceLabels`) before everything else.
     #[serde(default, skip_serializing_if = "is_false")]
     pub create_namespace: bool,
-    /// Namespace labels
+    /// # Namespace labels
     ///
     /// Labels of the created Namespace, e.g. Pod Security Admission levels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub namespace_labels: StringMap,
-    /// Instance
+    /// # Instance
     ///
     /// `app.kubernetes.io/instance`; defaults to the application name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
-    /// Part of
+    /// # Part of
     ///
     /// `app.kubernetes.io/part-of`: the larger system this application belongs to; defaults to the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_of: Option<String>,
-    /// Labels
+    /// # Labels
     ///
     /// Extra labels put on every generated object (and pod template).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: StringMap,
-    /// Annotations
+    /// # Annotations
     ///
     /// Extra annotations put on every generated object.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: StringMap,
-    /// Workloads
+    /// # Workloads
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub workloads: Vec<WorkloadSpec>,
-    /// ConfigMaps
+    /// # ConfigMaps
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_maps: Vec<ConfigMapSpec>,
-    /// Secrets
+    /// # Secrets
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<SecretSpec>,
-    /// PersistentVolumeClaims
+    /// # PersistentVolumeClaims
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub persistent_volume_claims: Vec<PersistentVolumeClaimSpec>,
-    /// PersistentVolumes
+    /// # PersistentVolumes
     ///
     /// Cluster-scoped volumes, e.g. pre-provisioned NFS or hostPath storage.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub persistent_volumes: Vec<PersistentVolumeSpec>,
-    /// Services
+    /// # Services
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceSpec>,
-    /// Ingresses
+    /// # Ingresses
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ingresses: Vec<IngressSpec>,
     /// HTTPRoutes (Gateway API)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub http_routes: Vec<HttpRouteSpec>,
-    /// Rate limits (Envoy Gateway)
+    /// # Rate limits (Envoy Gateway)
     ///
     /// Each becomes a BackendTrafficPolicy targeting an HTTPRoute of this application.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rate_limits: Vec<RateLimitSpec>,
-    /// NetworkPolicies
+    /// # NetworkPolicies
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_policies: Vec<NetworkPolicySpec>,
     /// Certificates (cert-manager)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certificates: Vec<CertificateSpec>,
-    /// ResourceQuota
+    /// # ResourceQuota
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_quota: Option<ResourceQuotaSpec>,
-    /// ServiceAccounts
+    /// # ServiceAccounts
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub service_accounts: Vec<ServiceAccountSpec>,
-    /// Roles
+    /// # Roles
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<RoleSpec>,
-    /// ClusterRoles
+    /// # ClusterRoles
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cluster_roles: Vec<RoleSpec>,
-    /// RoleBindings
+    /// # RoleBindings
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub role_bindings: Vec<BindingSpec>,
-    /// ClusterRoleBindings
+    /// # ClusterRoleBindings
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cluster_role_bindings: Vec<BindingSpec>,
-    /// Overrides
+    /// # Overrides
     ///
     /// Extra fields the form does not model, merged (JSON merge patch) onto a generated object.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<OverrideSpec>,
 }
 
-/// Override
+/// # Override
 ///
 /// A JSON merge patch applied to one generated object, identified by kind and name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -168,7 +169,7 @@ pub struct OverrideSpec {
     pub kind: String,
     /// Name of the generated object.
     pub name: String,
-    /// Patch
+    /// # Patch
     ///
     /// Merged onto the object: objects merge key by key, `null` removes a field, anything else replaces.
     pub patch: serde_json::Value,

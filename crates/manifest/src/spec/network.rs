@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Service type
+/// # Service type
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum ServiceType {
     /// A virtual IP inside the cluster.
@@ -19,29 +19,29 @@ pub enum ServiceType {
     Headless,
 }
 
-/// Service
+/// # Service
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServiceSpec {
     /// Name (DNS-1123 label); defaults to the workload's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Type
+    /// # Type
     #[serde(default, rename = "type")]
     pub service_type: ServiceType,
-    /// Workload
+    /// # Workload
     ///
     /// The workload whose pods receive the traffic; may be omitted when the app has one workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<String>,
-    /// Ports
+    /// # Ports
     pub ports: Vec<ServicePortSpec>,
     /// Annotations, e.g. for the cloud load balancer.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: StringMap,
 }
 
-/// Service port
+/// # Service port
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServicePortSpec {
@@ -50,7 +50,7 @@ pub struct ServicePortSpec {
     pub name: Option<String>,
     /// Port the Service listens on.
     pub port: i64,
-    /// Target container port
+    /// # Target container port
     ///
     /// Name of a container port of the workload; the protocol comes from it.
     pub target_port: String,
@@ -66,7 +66,7 @@ impl ServicePortSpec {
     }
 }
 
-/// Ingress path type
+/// # Ingress path type
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum PathType {
     /// Matches the path and everything below it, element by element.
@@ -89,7 +89,7 @@ impl PathType {
     }
 }
 
-/// Ingress
+/// # Ingress
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressSpec {
@@ -99,9 +99,9 @@ pub struct IngressSpec {
     /// Ingress class, e.g. `nginx`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
-    /// Rules
+    /// # Rules
     pub rules: Vec<IngressRuleSpec>,
-    /// TLS
+    /// # TLS
     ///
     /// Terminate TLS for every host of the rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,25 +111,25 @@ pub struct IngressSpec {
     pub annotations: StringMap,
 }
 
-/// Ingress rule
+/// # Ingress rule
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressRuleSpec {
     /// Host, e.g. `shop.example.com` or `*.example.com`; all hosts when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Paths
+    /// # Paths
     pub paths: Vec<IngressPathSpec>,
 }
 
-/// Ingress path
+/// # Ingress path
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IngressPathSpec {
     /// Path, starting with '/'.
     #[serde(default = "root_path")]
     pub path: String,
-    /// Path type
+    /// # Path type
     #[serde(default)]
     pub path_type: PathType,
     /// Service of this application; may be omitted when the app has one Service.
@@ -144,7 +144,7 @@ fn root_path() -> String {
     "/".to_owned()
 }
 
-/// Ingress TLS
+/// # Ingress TLS
 ///
 /// Either a `certificate` of this application (its secret is used) or an existing `secretName`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -158,11 +158,11 @@ pub struct IngressTlsSpec {
     pub secret_name: Option<String>,
 }
 
-/// Parent Gateway
+/// # Parent Gateway
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ParentGatewaySpec {
-    /// Gateway name
+    /// # Gateway name
     pub name: String,
     /// Gateway namespace; the app's namespace when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,7 +172,7 @@ pub struct ParentGatewaySpec {
     pub section_name: Option<String>,
 }
 
-/// HTTPRoute path match type
+/// # HTTPRoute path match type
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum PathMatchType {
     /// Matches the path and everything below it.
@@ -195,42 +195,42 @@ impl PathMatchType {
     }
 }
 
-/// HTTPRoute
+/// # HTTPRoute
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HttpRouteSpec {
     /// Name (DNS-1123 subdomain); defaults to the application name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Parent Gateways
+    /// # Parent Gateways
     pub parents: Vec<ParentGatewaySpec>,
     /// Hostnames, e.g. `api.example.com` or `*.example.com`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hostnames: Vec<String>,
-    /// Rules
+    /// # Rules
     pub rules: Vec<HttpRouteRuleSpec>,
-    /// Certificate
+    /// # Certificate
     ///
     /// A certificate of this application covering the hostnames; its secret is what the Gateway listener must reference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
 }
 
-/// HTTPRoute rule
+/// # HTTPRoute rule
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HttpRouteRuleSpec {
-    /// Path
+    /// # Path
     #[serde(default = "root_path")]
     pub path: String,
-    /// Path match type
+    /// # Path match type
     #[serde(default)]
     pub path_type: PathMatchType,
     /// Backends (traffic is split by weight).
     pub backends: Vec<BackendSpec>,
 }
 
-/// Backend
+/// # Backend
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BackendSpec {
@@ -245,7 +245,7 @@ pub struct BackendSpec {
     pub weight: Option<i64>,
 }
 
-/// Rate limit kind
+/// # Rate limit kind
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum RateLimitKind {
     /// Counted per Envoy instance.
@@ -255,15 +255,15 @@ pub enum RateLimitKind {
     Global,
 }
 
-/// Rate limit unit
+/// # Rate limit unit
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum RateLimitUnit {
-    /// Per second
+    /// # Per second
     #[default]
     Second,
-    /// Per minute
+    /// # Per minute
     Minute,
-    /// Per hour
+    /// # Per hour
     Hour,
 }
 
@@ -278,7 +278,7 @@ impl RateLimitUnit {
     }
 }
 
-/// Rate limit
+/// # Rate limit
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RateLimitSpec {
@@ -288,12 +288,12 @@ pub struct RateLimitSpec {
     /// HTTPRoute it applies to; may be omitted when the app has one HTTPRoute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<String>,
-    /// Kind
+    /// # Kind
     #[serde(default, rename = "type")]
     pub kind: RateLimitKind,
     /// Requests allowed per unit.
     pub requests: i64,
-    /// Unit
+    /// # Unit
     #[serde(default)]
     pub unit: RateLimitUnit,
     /// Count per client IP (Global only): each source address gets its own budget.
@@ -301,7 +301,7 @@ pub struct RateLimitSpec {
     pub per_client_ip: bool,
 }
 
-/// NetworkPolicy
+/// # NetworkPolicy
 ///
 /// A policy type listed with no rules denies all traffic in that direction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -318,10 +318,10 @@ pub struct NetworkPolicySpec {
     /// Restrict outgoing traffic (to the `egress` rules; none means deny all).
     #[serde(default, skip_serializing_if = "super::is_false")]
     pub restrict_egress: bool,
-    /// Allowed incoming traffic
+    /// # Allowed incoming traffic
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ingress: Vec<NetworkPolicyRuleSpec>,
-    /// Allowed outgoing traffic
+    /// # Allowed outgoing traffic
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<NetworkPolicyRuleSpec>,
 }
@@ -330,21 +330,21 @@ fn default_true() -> bool {
     true
 }
 
-/// NetworkPolicy rule
+/// # NetworkPolicy rule
 ///
 /// Traffic from (ingress) or to (egress) any of the peers, on any of the ports; empty lists mean all.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkPolicyRuleSpec {
-    /// Peers
+    /// # Peers
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub peers: Vec<NetworkPeerSpec>,
-    /// Ports
+    /// # Ports
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<PolicyPortSpec>,
 }
 
-/// Peer
+/// # Peer
 ///
 /// Pods (by workload of this app or labels), optionally in other namespaces (by labels), or an IP block.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -370,13 +370,13 @@ pub struct NetworkPeerSpec {
     pub except: Vec<String>,
 }
 
-/// Policy port
+/// # Policy port
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PolicyPortSpec {
     /// Port number or named container port.
     pub port: super::PortRef,
-    /// Protocol
+    /// # Protocol
     #[serde(default)]
     pub protocol: Protocol,
 }

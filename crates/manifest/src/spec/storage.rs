@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// PersistentVolumeClaim
+/// # PersistentVolumeClaim
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeClaimSpec {
@@ -11,7 +11,7 @@ pub struct PersistentVolumeClaimSpec {
     pub name: String,
     /// Size, e.g. `20Gi`.
     pub size: String,
-    /// Access modes
+    /// # Access modes
     ///
     /// `ReadWriteOnce` (default), `ReadOnlyMany`, `ReadWriteMany` or `ReadWriteOncePod`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -19,7 +19,7 @@ pub struct PersistentVolumeClaimSpec {
     /// Storage class; the cluster default when empty, `""` for none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class_name: Option<String>,
-    /// Volume mode
+    /// # Volume mode
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<VolumeMode>,
     /// Bind to this PersistentVolume (one of `persistentVolumes` or an existing one).
@@ -27,7 +27,7 @@ pub struct PersistentVolumeClaimSpec {
     pub volume_name: Option<String>,
 }
 
-/// Volume mode
+/// # Volume mode
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum VolumeMode {
     /// A mounted filesystem.
@@ -36,7 +36,7 @@ pub enum VolumeMode {
     Block,
 }
 
-/// Reclaim policy
+/// # Reclaim policy
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum ReclaimPolicy {
     /// Keep the data when the claim is deleted.
@@ -59,7 +59,7 @@ impl ReclaimPolicy {
     }
 }
 
-/// PersistentVolume source
+/// # PersistentVolume source
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub enum PvSource {
@@ -99,7 +99,7 @@ pub enum PvSource {
     },
 }
 
-/// PersistentVolume
+/// # PersistentVolume
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersistentVolumeSpec {
@@ -110,18 +110,18 @@ pub struct PersistentVolumeSpec {
     /// Access modes; defaults to ReadWriteOnce.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access_modes: Vec<String>,
-    /// Reclaim policy
+    /// # Reclaim policy
     #[serde(default)]
     pub reclaim_policy: ReclaimPolicy,
     /// Storage class this volume belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class_name: Option<String>,
-    /// Volume mode
+    /// # Volume mode
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_mode: Option<VolumeMode>,
-    /// Source
+    /// # Source
     pub source: PvSource,
-    /// Reserve for claim
+    /// # Reserve for claim
     ///
     /// Name of a claim in `persistentVolumeClaims`: the volume is pre-bound to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Issuer kind
+/// # Issuer kind
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum IssuerKind {
     /// An Issuer in the application's namespace.
@@ -23,26 +23,26 @@ impl IssuerKind {
     }
 }
 
-/// Issuer reference
+/// # Issuer reference
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IssuerRefSpec {
-    /// Kind
+    /// # Kind
     #[serde(default)]
     pub kind: IssuerKind,
     /// Name, e.g. `letsencrypt-prod`.
     pub name: String,
 }
 
-/// Certificate
+/// # Certificate
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CertificateSpec {
     /// Name (DNS-1123 subdomain).
     pub name: String,
-    /// Issuer
+    /// # Issuer
     pub issuer: IssuerRefSpec,
-    /// DNS names
+    /// # DNS names
     ///
     /// Defaults to the hosts of the Ingresses and hostnames of the HTTPRoutes that use this certificate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Workload kind
+/// # Workload kind
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum WorkloadKind {
     /// Long-running, replicated, rolling updates.
@@ -50,67 +50,67 @@ impl WorkloadKind {
     }
 }
 
-/// Workload
+/// # Workload
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WorkloadSpec {
-    /// Name
+    /// # Name
     ///
     /// DNS-1123 label; also the `app.kubernetes.io/component` label of its pods.
     pub name: String,
-    /// Kind
+    /// # Kind
     #[serde(default)]
     pub kind: WorkloadKind,
-    /// Containers
+    /// # Containers
     #[serde(default)]
     pub containers: Vec<ContainerSpec>,
-    /// Init containers
+    /// # Init containers
     ///
     /// Run in order, each to completion, before the containers start.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<ContainerSpec>,
-    /// Replicas
+    /// # Replicas
     ///
     /// Deployment, StatefulSet and ReplicaSet only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub replicas: Option<i32>,
-    /// Update strategy
+    /// # Update strategy
     ///
     /// Deployment (RollingUpdate, Recreate) and StatefulSet (RollingUpdate, OnDelete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<StrategySpec>,
-    /// Restart policy
+    /// # Restart policy
     ///
     /// Pods: any; Jobs and CronJobs: OnFailure (default) or Never; others always Always.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
-    /// Node selector
+    /// # Node selector
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub node_selector: StringMap,
-    /// Tolerations
+    /// # Tolerations
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tolerations: Vec<TolerationSpec>,
-    /// Service account
+    /// # Service account
     ///
     /// Name of the ServiceAccount the pods run as (one of `serviceAccounts` or an existing one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_account: Option<String>,
-    /// Pod annotations
+    /// # Pod annotations
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pod_annotations: StringMap,
-    /// Job settings
+    /// # Job settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<JobSettings>,
-    /// CronJob settings
+    /// # CronJob settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron_job: Option<CronJobSettings>,
-    /// StatefulSet settings
+    /// # StatefulSet settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stateful_set: Option<StatefulSetSettings>,
 }
 
-/// Restart policy
+/// # Restart policy
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum RestartPolicy {
     /// Always restart.
@@ -132,7 +132,7 @@ impl RestartPolicy {
     }
 }
 
-/// Update strategy type
+/// # Update strategy type
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum StrategyType {
     /// Replace pods gradually.
@@ -144,26 +144,26 @@ pub enum StrategyType {
     OnDelete,
 }
 
-/// Update strategy
+/// # Update strategy
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StrategySpec {
-    /// Type
+    /// # Type
     #[serde(default, rename = "type")]
     pub strategy_type: StrategyType,
-    /// Max surge
+    /// # Max surge
     ///
     /// Deployment RollingUpdate: extra pods allowed during a rollout, a number or a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_surge: Option<String>,
-    /// Max unavailable
+    /// # Max unavailable
     ///
     /// RollingUpdate: pods that may be unavailable during a rollout, a number or a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<String>,
 }
 
-/// Toleration
+/// # Toleration
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TolerationSpec {
@@ -184,7 +184,7 @@ pub struct TolerationSpec {
     pub toleration_seconds: Option<i64>,
 }
 
-/// Job settings
+/// # Job settings
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JobSettings {
@@ -205,7 +205,7 @@ pub struct JobSettings {
     pub ttl_seconds_after_finished: Option<i32>,
 }
 
-/// Concurrency policy
+/// # Concurrency policy
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum ConcurrencyPolicy {
     /// Runs may overlap.
@@ -217,18 +217,18 @@ pub enum ConcurrencyPolicy {
     Replace,
 }
 
-/// CronJob settings
+/// # CronJob settings
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CronJobSettings {
-    /// Schedule
+    /// # Schedule
     ///
     /// Five-field cron expression (minute hour day-of-month month day-of-week) or a macro like `@daily`.
     pub schedule: String,
     /// Time zone, e.g. `Europe/Berlin`; the controller's zone when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-    /// Concurrency policy
+    /// # Concurrency policy
     #[serde(default)]
     pub concurrency_policy: ConcurrencyPolicy,
     /// Successful Jobs kept.
@@ -245,7 +245,7 @@ pub struct CronJobSettings {
     pub suspend: bool,
 }
 
-/// Pod management policy
+/// # Pod management policy
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum PodManagementPolicy {
     /// One pod at a time, in order.
@@ -255,26 +255,26 @@ pub enum PodManagementPolicy {
     Parallel,
 }
 
-/// StatefulSet settings
+/// # StatefulSet settings
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StatefulSetSettings {
-    /// Governing Service
+    /// # Governing Service
     ///
     /// Headless Service giving pods their DNS names; defaults to the headless Service that selects this workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// Pod management policy
+    /// # Pod management policy
     #[serde(default)]
     pub pod_management_policy: PodManagementPolicy,
-    /// Volume claim templates
+    /// # Volume claim templates
     ///
     /// One PersistentVolumeClaim per replica; mount with source `claimTemplate`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volume_claim_templates: Vec<VolumeClaimTemplateSpec>,
 }
 
-/// Volume claim template
+/// # Volume claim template
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VolumeClaimTemplateSpec {

@@ -1,6 +1,6 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::{USERS_EMAIL, USERS_USERNAME};
+use super::{USERS_EMAIL, USERS_USERNAME, create_index, drop_table};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -52,31 +52,19 @@ impl MigrationTrait for Migration {
             (USERS_USERNAME, Users::Username),
             (USERS_EMAIL, Users::Email),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(Users::Table)
-                        .col(column)
-                        .unique()
-                        .to_owned(),
-                )
-                .await?;
+            create_index(manager, name, Users::Table, [column], true).await?;
         }
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_users_created_at")
-                    .table(Users::Table)
-                    .col(Users::CreatedAt)
-                    .to_owned(),
-            )
-            .await
+        create_index(
+            manager,
+            "idx_users_created_at",
+            Users::Table,
+            [Users::CreatedAt],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Users::Table).to_owned())
-            .await
+        drop_table(manager, Users::Table).await
     }
 }

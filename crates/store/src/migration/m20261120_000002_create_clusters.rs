@@ -1,7 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::CLUSTERS_OWNER_NAME;
 use super::m20261120_000001_create_users::Users;
+use super::{CLUSTERS_OWNER_NAME, create_index, drop_table, foreign_key};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -42,33 +42,27 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(Clusters::DefaultNamespace, 63))
                     .col(timestamp_with_time_zone(Clusters::CreatedAt))
                     .col(timestamp_with_time_zone(Clusters::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_clusters_owner")
-                            .from(Clusters::Table, Clusters::OwnerId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut foreign_key(
+                        "fk_clusters_owner",
+                        (Clusters::Table, Clusters::OwnerId),
+                        (Users::Table, Users::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
         // Also serves "clusters of this owner" lookups (leading column).
-        manager
-            .create_index(
-                Index::create()
-                    .name(CLUSTERS_OWNER_NAME)
-                    .table(Clusters::Table)
-                    .col(Clusters::OwnerId)
-                    .col(Clusters::Name)
-                    .unique()
-                    .to_owned(),
-            )
-            .await
+        create_index(
+            manager,
+            CLUSTERS_OWNER_NAME,
+            Clusters::Table,
+            [Clusters::OwnerId, Clusters::Name],
+            true,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Clusters::Table).to_owned())
-            .await
+        drop_table(manager, Clusters::Table).await
     }
 }

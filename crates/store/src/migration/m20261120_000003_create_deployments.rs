@@ -1,8 +1,8 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::DEPLOYMENTS_OWNER_NAME_NAMESPACE;
 use super::m20261120_000001_create_users::Users;
 use super::m20261120_000002_create_clusters::Clusters;
+use super::{DEPLOYMENTS_OWNER_NAME_NAMESPACE, create_index, drop_table, foreign_key};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -53,50 +53,45 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Deployments::CreatedAt))
                     .col(timestamp_with_time_zone(Deployments::UpdatedAt))
                     .col(timestamp_with_time_zone_null(Deployments::AppliedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_deployments_owner")
-                            .from(Deployments::Table, Deployments::OwnerId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut foreign_key(
+                        "fk_deployments_owner",
+                        (Deployments::Table, Deployments::OwnerId),
+                        (Users::Table, Users::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     // Removing a cluster keeps the deployment (and its history) as a draft.
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_deployments_cluster")
-                            .from(Deployments::Table, Deployments::ClusterId)
-                            .to(Clusters::Table, Clusters::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut foreign_key(
+                        "fk_deployments_cluster",
+                        (Deployments::Table, Deployments::ClusterId),
+                        (Clusters::Table, Clusters::Id),
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name(DEPLOYMENTS_OWNER_NAME_NAMESPACE)
-                    .table(Deployments::Table)
-                    .col(Deployments::OwnerId)
-                    .col(Deployments::Name)
-                    .col(Deployments::Namespace)
-                    .unique()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_deployments_cluster")
-                    .table(Deployments::Table)
-                    .col(Deployments::ClusterId)
-                    .to_owned(),
-            )
-            .await
+        create_index(
+            manager,
+            DEPLOYMENTS_OWNER_NAME_NAMESPACE,
+            Deployments::Table,
+            [
+                Deployments::OwnerId,
+                Deployments::Name,
+                Deployments::Namespace,
+            ],
+            true,
+        )
+        .await?;
+        create_index(
+            manager,
+            "idx_deployments_cluster",
+            Deployments::Table,
+            [Deployments::ClusterId],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Deployments::Table).to_owned())
-            .await
+        drop_table(manager, Deployments::Table).await
     }
 }

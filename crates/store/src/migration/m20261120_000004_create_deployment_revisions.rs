@@ -1,8 +1,8 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
-use super::DEPLOYMENT_REVISIONS_PK;
 use super::m20261120_000001_create_users::Users;
 use super::m20261120_000003_create_deployments::Deployments;
+use super::{DEPLOYMENT_REVISIONS_PK, drop_table, foreign_key};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -41,31 +41,27 @@ impl MigrationTrait for Migration {
                             .col(DeploymentRevisions::DeploymentId)
                             .col(DeploymentRevisions::Revision),
                     )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_deployment_revisions_deployment")
-                            .from(
-                                DeploymentRevisions::Table,
-                                DeploymentRevisions::DeploymentId,
-                            )
-                            .to(Deployments::Table, Deployments::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_deployment_revisions_created_by")
-                            .from(DeploymentRevisions::Table, DeploymentRevisions::CreatedBy)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut foreign_key(
+                        "fk_deployment_revisions_deployment",
+                        (
+                            DeploymentRevisions::Table,
+                            DeploymentRevisions::DeploymentId,
+                        ),
+                        (Deployments::Table, Deployments::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_deployment_revisions_created_by",
+                        (DeploymentRevisions::Table, DeploymentRevisions::CreatedBy),
+                        (Users::Table, Users::Id),
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(DeploymentRevisions::Table).to_owned())
-            .await
+        drop_table(manager, DeploymentRevisions::Table).await
     }
 }

@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::{create_index, drop_table, foreign_key};
+
 use super::m20261120_000001_create_users::Users;
 
 #[derive(DeriveMigrationName)]
@@ -34,13 +36,12 @@ impl MigrationTrait for Migration {
                     .col(json_binary(AuditEvents::Detail))
                     .col(timestamp_with_time_zone(AuditEvents::At))
                     // The trail outlives the account that acted.
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_audit_events_actor")
-                            .from(AuditEvents::Table, AuditEvents::ActorId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
+                    .foreign_key(&mut foreign_key(
+                        "fk_audit_events_actor",
+                        (AuditEvents::Table, AuditEvents::ActorId),
+                        (Users::Table, Users::Id),
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -48,22 +49,12 @@ impl MigrationTrait for Migration {
             ("idx_audit_events_at", AuditEvents::At),
             ("idx_audit_events_actor", AuditEvents::ActorId),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(AuditEvents::Table)
-                        .col(column)
-                        .to_owned(),
-                )
-                .await?;
+            create_index(manager, name, AuditEvents::Table, [column], false).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(AuditEvents::Table).to_owned())
-            .await
+        drop_table(manager, AuditEvents::Table).await
     }
 }

@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::drop_table;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -31,8 +33,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(StoreLocks::Table).to_owned())
-            .await
+        drop_table(manager, StoreLocks::Table).await
     }
 }

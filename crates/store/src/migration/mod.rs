@@ -74,5 +74,45 @@ pub(crate) const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
     },
 ];
 
+/// A named foreign key from `from.0.from.1` to `to.0.to.1`.
+fn foreign_key(
+    name: &str,
+    from: (impl IntoIden, impl IntoIden),
+    to: (impl IntoIden, impl IntoIden),
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(on_delete)
+        .to_owned()
+}
+
+/// Creates a named index, unique or not, over `columns` in order.
+async fn create_index<C: IntoIndexColumn>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    columns: impl IntoIterator<Item = C>,
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut index = Index::create().name(name).table(table).to_owned();
+    for column in columns {
+        index.col(column);
+    }
+    if unique {
+        index.unique();
+    }
+    manager.create_index(index).await
+}
+
+/// Drops a table (every `down` migration).
+async fn drop_table(manager: &SchemaManager<'_>, table: impl IntoIden) -> Result<(), DbErr> {
+    manager
+        .drop_table(Table::drop().table(table).to_owned())
+        .await
+}
+
 #[cfg(test)]
 mod tests;

@@ -156,10 +156,10 @@ impl Schemas {
             errors.push(format!("{path}: expected {}, got {value}", schema["type"]));
             return;
         }
-        if let Some(options) = schema["enum"].as_array() {
-            if !options.contains(value) {
-                errors.push(format!("{path}: {value} is not one of {options:?}"));
-            }
+        if let Some(options) = schema["enum"].as_array()
+            && !options.contains(value)
+        {
+            errors.push(format!("{path}: {value} is not one of {options:?}"));
         }
         match value {
             Value::Object(map) => self.validate_map(schema, components, map, path, errors),

@@ -122,6 +122,16 @@ pub fn config_key(value: &str) -> Result<(), String> {
     }
 }
 
+/// DNS-1035 label (Service names): a DNS-1123 label that starts with a letter.
+pub fn dns1035_label(value: &str) -> Result<(), String> {
+    dns1123_label(value)?;
+    if value.starts_with(|c: char| c.is_ascii_lowercase()) {
+        Ok(())
+    } else {
+        Err(format!("'{value}' must start with a lowercase letter"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,15 +176,5 @@ mod tests {
         assert!(config_key("app.properties").is_ok());
         assert!(config_key("a/b").is_err());
         assert!(config_key("..").is_err());
-    }
-}
-
-/// DNS-1035 label (Service names): a DNS-1123 label that starts with a letter.
-pub fn dns1035_label(value: &str) -> Result<(), String> {
-    dns1123_label(value)?;
-    if value.starts_with(|c: char| c.is_ascii_lowercase()) {
-        Ok(())
-    } else {
-        Err(format!("'{value}' must start with a lowercase letter"))
     }
 }

@@ -38,14 +38,14 @@ fn service_ref(v: &mut Validator, at: &str, service: Option<&str>, port: Option<
         v.error(format!("{at}.service"), message);
         return;
     };
-    if let Some(port) = port {
-        if !spec.ports.iter().any(|p| p.port_name() == port) {
-            let name = v.refs.service_name(spec);
-            v.error(
-                format!("{at}.port"),
-                format!("Service '{name}' has no port named '{port}'"),
-            );
-        }
+    if let Some(port) = port
+        && !spec.ports.iter().any(|p| p.port_name() == port)
+    {
+        let name = v.refs.service_name(spec);
+        v.error(
+            format!("{at}.port"),
+            format!("Service '{name}' has no port named '{port}'"),
+        );
     }
 }
 
@@ -87,16 +87,16 @@ fn service_ports(v: &mut Validator, at: &str, service: &ServiceSpec) {
                 .flat_map(|c| &c.ports)
                 .find(|cp| cp.name == port.target_port)
         });
-        if let Some(workload) = workload {
-            if target.is_none() {
-                v.error(
-                    format!("{path}.targetPort"),
-                    format!(
-                        "workload '{}' has no container port named '{}'",
-                        workload.name, port.target_port
-                    ),
-                );
-            }
+        if let Some(workload) = workload
+            && target.is_none()
+        {
+            v.error(
+                format!("{path}.targetPort"),
+                format!(
+                    "workload '{}' has no container port named '{}'",
+                    workload.name, port.target_port
+                ),
+            );
         }
         let protocol = target.map(|t| t.protocol).unwrap_or_default();
         if !seen.insert((port.port, protocol)) {

@@ -465,13 +465,13 @@ fn container(v: &mut Validator, at: &str, w: &WorkloadSpec, c: &ContainerSpec, i
                 ),
             );
         }
-        if let Some(sub) = &mount.sub_path {
-            if sub.starts_with('/') || sub.split('/').any(|part| part == "..") {
-                v.error(
-                    format!("{path}.subPath"),
-                    format!("'{sub}' must be a relative path without '..'"),
-                );
-            }
+        if let Some(sub) = &mount.sub_path
+            && (sub.starts_with('/') || sub.split('/').any(|part| part == ".."))
+        {
+            v.error(
+                format!("{path}.subPath"),
+                format!("'{sub}' must be a relative path without '..'"),
+            );
         }
         mount_source(v, &path, w, mount);
     }
@@ -617,20 +617,19 @@ fn resources(v: &mut Validator, at: &str, c: &ContainerSpec) {
         let path = format!("{at}.resources.requests.{field}");
         if let (Some(request), Some(limit)) =
             (v.quantity(path.clone(), value, false), parsed.get(name))
+            && request > *limit
         {
-            if request > *limit {
-                v.error(
-                    path,
-                    format!(
-                        "request {value} is more than the limit {}",
-                        limits
-                            .iter()
-                            .find(|l| l.0 == *name)
-                            .map(|l| l.2)
-                            .unwrap_or_default()
-                    ),
-                );
-            }
+            v.error(
+                path,
+                format!(
+                    "request {value} is more than the limit {}",
+                    limits
+                        .iter()
+                        .find(|l| l.0 == *name)
+                        .map(|l| l.2)
+                        .unwrap_or_default()
+                ),
+            );
         }
     }
 }

@@ -3,8 +3,8 @@
 //! only [`Store`], the domain types and [`StoreError`].
 //!
 //! The test suite runs every repository test on a temporary SQLite file and on a fresh PostgreSQL
-//! database created on the server named by `KUBECHART_TEST_POSTGRES_URL` (see the `testing` module, behind
-//! the `test-util` feature, which the server's tests use too).
+//! database created on the server named by `KUBECHART_TEST_POSTGRES_URL` (see the `testing`
+//! module, behind the `test-util` feature, which the server's tests use too).
 
 mod audit;
 mod connect;

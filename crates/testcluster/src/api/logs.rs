@@ -1,0 +1,103 @@
+//! `GET pods/{name}/log`: container selection, tailLines, follow.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+use super::{Query, flag, stream_body};
+use crate::logs::tail;
+use crate::registry::def_of;
+use crate::state::State;
+use crate::status::ApiError;
+
+/// Serves a container's log.
+pub(super) async fn pod_log(
+    st: &Arc<State>,
+    ns: &str,
+    pod: &str,
+    q: &Query,
+) -> Result<Response, ApiError> {
+    let pods = def_of("", "pods");
+    let obj = st
+        .store
+        .get(crate::store::rid(pods), ns, pod)
+        .ok_or_else(|| ApiError::not_found(pods, pod))?;
+    let names: Vec<String> = obj
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str().map(str::to_string))
+        .collect();
+    let container = match q.get("container").filter(|c| !c.is_empty()) {
+        Some(c) if names.contains(c) => c.clone(),
+        Some(c) => {
+            return Err(ApiError::bad_request(format!(
+                "container {c} is not valid for pod {pod}"
+            )));
+        }
+        None if names.len() == 1 => names[0].clone(),
+        None => {
+            return Err(ApiError::bad_request(format!(
+                "a container name must be specified for pod {pod}, choose one of: [{}]",
+                names.join(" ")
+            )));
+        }
+    };
+    let waiting = obj
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|s| s["name"].as_str() == Some(container.as_str()))
+        .and_then(|s| s.pointer("/state/waiting/reason"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if let Some(reason) = waiting.filter(|r| r != "CrashLoopBackOff") {
+        let why = if reason.contains("Image") || reason == "ErrImagePull" {
+            "trying and failing to pull image".to_string()
+        } else {
+            reason
+        };
+        return Err(ApiError::bad_request(format!(
+            "container \"{container}\" in pod \"{pod}\" is waiting to start: {why}"
+        )));
+    }
+    let mut rx = st.logs.subscribe(ns, pod, &container);
+    let text = rx.borrow_and_update().clone();
+    let tail_lines = q.get("tailLines").and_then(|t| t.parse::<usize>().ok());
+    let first = match tail_lines {
+        Some(n) => tail(&text, n),
+        None => text.clone(),
+    };
+    let headers = [(header::CONTENT_TYPE, "text/plain")];
+    if !flag(q, "follow") {
+        return Ok((StatusCode::OK, headers, first).into_response());
+    }
+    let (tx, body_rx) = mpsc::channel::<Bytes>(64);
+    tokio::spawn(async move {
+        let mut sent = text.len();
+        if tx.send(Bytes::from(first)).await.is_err() {
+            return;
+        }
+        loop {
+            tokio::select! {
+                _ = tx.closed() => return,
+                changed = rx.changed() => {
+                    if changed.is_err() { return; }
+                    let now = rx.borrow_and_update().clone();
+                    if now.len() > sent {
+                        let chunk = now[sent..].to_string();
+                        sent = now.len();
+                        if tx.send(Bytes::from(chunk)).await.is_err() { return; }
+                    }
+                }
+            }
+        }
+    });
+    Ok((StatusCode::OK, headers, stream_body(body_rx)).into_response())
+}

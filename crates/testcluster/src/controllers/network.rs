@@ -1,0 +1,247 @@
+//! Load balancers, ingress controllers, cert-manager and a Gateway API implementation.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::events::{record, reference};
+use super::{condition, meta_str};
+use crate::ops;
+use crate::registry::def_of;
+use crate::state::State;
+
+fn lb_ip(obj: &Value) -> String {
+    let uid = meta_str(obj, "uid");
+    let n = uid.bytes().fold(0u8, |a, b| a.wrapping_add(b)).max(10);
+    format!("172.18.255.{n}")
+}
+
+/// LoadBalancer Services get an ingress IP.
+pub fn service(st: &Arc<State>, svc: &Value) {
+    if svc.pointer("/spec/type").and_then(Value::as_str) != Some("LoadBalancer") {
+        return;
+    }
+    let ip = lb_ip(svc);
+    let _ = ops::write_status(
+        st,
+        def_of("", "services"),
+        meta_str(svc, "namespace"),
+        meta_str(svc, "name"),
+        "cloud-controller-manager",
+        |_| Some(json!({"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]}})),
+    );
+}
+
+/// Ingresses get the ingress controller's address.
+pub fn ingress(st: &Arc<State>, ing: &Value) {
+    let ip = lb_ip(ing);
+    let _ = ops::write_status(
+        st,
+        def_of("networking.k8s.io", "ingresses"),
+        meta_str(ing, "namespace"),
+        meta_str(ing, "name"),
+        "ingress-controller",
+        |_| Some(json!({"loadBalancer": {"ingress": [{"ip": ip}]}})),
+    );
+}
+
+/// Issuers become Ready.
+pub fn issuer(st: &Arc<State>, plural: &str, iss: &Value) {
+    let def = def_of(
+        "cert-manager.io",
+        if plural == "issuers" {
+            "issuers"
+        } else {
+            "clusterissuers"
+        },
+    );
+    let _ = ops::write_status(
+        st,
+        def,
+        meta_str(iss, "namespace"),
+        meta_str(iss, "name"),
+        "cert-manager-issuers",
+        |cur| {
+            Some(
+                json!({"conditions": [condition(cur.get("status"), "Ready", true, "IsReady", "")]}),
+            )
+        },
+    );
+}
+
+/// Certificates are issued: the TLS Secret is written and the Ready condition set.
+pub fn certificate(st: &Arc<State>, cert: &Value) {
+    let ns = meta_str(cert, "namespace");
+    let name = meta_str(cert, "name");
+    if cert
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|c| {
+            c.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
+    {
+        return;
+    }
+    if let Some(secret) = cert.pointer("/spec/secretName").and_then(Value::as_str) {
+        let secrets = def_of("", "secrets");
+        if st
+            .store
+            .get(crate::store::rid(secrets), ns, secret)
+            .is_none()
+        {
+            let body = json!({
+                "metadata": {"name": secret, "annotations": {"cert-manager.io/certificate-name": name, "cert-manager.io/issuer-name": cert.pointer("/spec/issuerRef/name")}},
+                "type": "kubernetes.io/tls",
+                "data": {"tls.crt": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t", "tls.key": "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"},
+            });
+            let _ = ops::create(
+                st,
+                secrets,
+                ns,
+                body,
+                &ops::WriteOptions::by("cert-manager-certificates-issuing"),
+            );
+        }
+    }
+    let _ = record(
+        st,
+        ns,
+        &reference(cert),
+        "Normal",
+        "Issuing",
+        "The certificate has been successfully issued",
+    );
+    let now = chrono::Utc::now();
+    let fmt =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let _ = ops::write_status(
+        st,
+        def_of("cert-manager.io", "certificates"),
+        ns,
+        name,
+        "cert-manager-certificates-readiness",
+        |cur| {
+            Some(json!({
+                "conditions": [condition(cur.get("status"), "Ready", true, "Ready", "Certificate is up to date and has not expired")],
+                "notBefore": fmt(now),
+                "notAfter": fmt(now + chrono::Duration::days(90)),
+                "renewalTime": fmt(now + chrono::Duration::days(60)),
+                "revision": 1,
+            }))
+        },
+    );
+}
+
+/// Gateways are accepted and programmed with an address.
+pub fn gateway(st: &Arc<State>, gw: &Value) {
+    let ip = lb_ip(gw);
+    let generation = gw
+        .pointer("/metadata/generation")
+        .cloned()
+        .unwrap_or(json!(1));
+    let _ = ops::write_status(
+        st,
+        def_of("gateway.networking.k8s.io", "gateways"),
+        meta_str(gw, "namespace"),
+        meta_str(gw, "name"),
+        "envoy-gateway",
+        |cur| {
+            let prev = cur.get("status");
+            let mut accepted = condition(
+                prev,
+                "Accepted",
+                true,
+                "Accepted",
+                "The Gateway has been scheduled by Envoy Gateway",
+            );
+            accepted["observedGeneration"] = generation.clone();
+            let mut programmed = condition(
+                prev,
+                "Programmed",
+                true,
+                "Programmed",
+                "Address assigned to the Gateway, 1/1 envoy replicas available",
+            );
+            programmed["observedGeneration"] = generation.clone();
+            Some(
+                json!({"addresses": [{"type": "IPAddress", "value": ip}], "conditions": [accepted, programmed]}),
+            )
+        },
+    );
+}
+
+/// HTTPRoutes are Accepted by existing parent Gateways; ResolvedRefs reports missing Services.
+pub fn httproute(st: &Arc<State>, route: &Value) {
+    let ns = meta_str(route, "namespace");
+    let generation = route
+        .pointer("/metadata/generation")
+        .cloned()
+        .unwrap_or(json!(1));
+    let gateways = def_of("gateway.networking.k8s.io", "gateways");
+    let services = def_of("", "services");
+    let missing_backend = route
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["backendRefs"].as_array().cloned().unwrap_or_default())
+        .find(|b| {
+            let kind = b["kind"].as_str().unwrap_or("Service");
+            let bns = b["namespace"].as_str().unwrap_or(ns);
+            kind == "Service"
+                && st
+                    .store
+                    .get(
+                        crate::store::rid(services),
+                        bns,
+                        b["name"].as_str().unwrap_or_default(),
+                    )
+                    .is_none()
+        })
+        .map(|b| {
+            format!(
+                "Service {}/{} not found",
+                b["namespace"].as_str().unwrap_or(ns),
+                b["name"].as_str().unwrap_or_default()
+            )
+        });
+    let _ = ops::write_status(
+        st,
+        def_of("gateway.networking.k8s.io", "httproutes"),
+        ns,
+        meta_str(route, "name"),
+        "envoy-gateway",
+        |cur| {
+            let prev_parents = cur
+                .pointer("/status/parents")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let parents: Vec<Value> = route
+            .pointer("/spec/parentRefs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let gns = p["namespace"].as_str().unwrap_or(ns);
+                let exists = st.store.get(crate::store::rid(gateways), gns, p["name"].as_str().unwrap_or_default()).is_some();
+                let prev = prev_parents.iter().find(|x| x["parentRef"] == *p).cloned();
+                let mut accepted = if exists {
+                    condition(prev.as_ref(), "Accepted", true, "Accepted", "Route is accepted")
+                } else {
+                    condition(prev.as_ref(), "Accepted", false, "NoMatchingParent", "No listeners included by this parent ref")
+                };
+                accepted["observedGeneration"] = generation.clone();
+                let mut resolved = match &missing_backend {
+                    None => condition(prev.as_ref(), "ResolvedRefs", true, "ResolvedRefs", "Resolved all the Object references for the Route"),
+                    Some(m) => condition(prev.as_ref(), "ResolvedRefs", false, "BackendNotFound", m),
+                };
+                resolved["observedGeneration"] = generation.clone();
+                json!({"parentRef": p, "controllerName": "gateway.envoyproxy.io/gatewayclass-controller", "conditions": [accepted, resolved]})
+            })
+            .collect();
+            Some(json!({"parents": parents}))
+        },
+    );
+}

@@ -1,0 +1,85 @@
+//! The volume provisioner: claims get a dynamically provisioned volume and go Bound, unless
+//! their storage class is set to stay unbound.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::events::{record, reference};
+use super::meta_str;
+use crate::ops::{self, WriteOptions};
+use crate::registry::def_of;
+use crate::state::State;
+
+const MANAGER: &str = "kube-controller-manager";
+
+/// Provisions and binds a claim.
+pub fn claim(st: &Arc<State>, pvc: &Value) {
+    if pvc.pointer("/status/phase").and_then(Value::as_str) == Some("Bound") {
+        return;
+    }
+    let ns = meta_str(pvc, "namespace");
+    let name = meta_str(pvc, "name");
+    let class = pvc
+        .pointer("/spec/storageClassName")
+        .and_then(Value::as_str)
+        .unwrap_or("standard");
+    let claims = def_of("", "persistentvolumeclaims");
+    if st.sim.class_unbound(class) {
+        if pvc.pointer("/status/phase").is_none() {
+            let _ = ops::write_status(st, claims, ns, name, MANAGER, |_| {
+                Some(json!({"phase": "Pending"}))
+            });
+            let _ = record(
+                st,
+                ns,
+                &reference(pvc),
+                "Warning",
+                "ProvisioningFailed",
+                &format!("storageclass.storage.k8s.io \"{class}\" not found"),
+            );
+        }
+        return;
+    }
+    let pv_name = format!("pvc-{}", meta_str(pvc, "uid"));
+    let capacity = pvc
+        .pointer("/spec/resources/requests")
+        .cloned()
+        .unwrap_or(json!({}));
+    let modes = pvc
+        .pointer("/spec/accessModes")
+        .cloned()
+        .unwrap_or(json!(["ReadWriteOnce"]));
+    let pv = json!({
+        "metadata": {"name": pv_name, "annotations": {"pv.kubernetes.io/provisioned-by": "testcluster.kubechart.io/hostpath"}},
+        "spec": {
+            "capacity": capacity,
+            "accessModes": modes,
+            "persistentVolumeReclaimPolicy": "Delete",
+            "storageClassName": class,
+            "hostPath": {"path": format!("/var/testcluster/{pv_name}")},
+            "claimRef": {"kind": "PersistentVolumeClaim", "namespace": ns, "name": name, "uid": meta_str(pvc, "uid"), "apiVersion": "v1"},
+        },
+    });
+    let pvs = def_of("", "persistentvolumes");
+    if ops::create(st, pvs, "", pv, &WriteOptions::by(MANAGER)).is_ok() {
+        let _ = ops::write_status(st, pvs, "", &pv_name, MANAGER, |_| {
+            Some(json!({"phase": "Bound"}))
+        });
+        let _ = record(
+            st,
+            ns,
+            &reference(pvc),
+            "Normal",
+            "ProvisioningSucceeded",
+            &format!("Successfully provisioned volume {pv_name}"),
+        );
+    }
+    let _ = ops::write_main(st, claims, ns, name, MANAGER, |o| {
+        o["spec"]["volumeName"] = json!(pv_name);
+        o["spec"]["storageClassName"] = json!(class);
+    });
+    let _ = ops::write_status(st, claims, ns, name, MANAGER, |_| {
+        Some(json!({"phase": "Bound", "accessModes": modes, "capacity": capacity}))
+    });
+}

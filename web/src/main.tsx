@@ -1,4 +1,5 @@
 import './features/shell/initColorScheme';
+import './lib/zodConfig';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';

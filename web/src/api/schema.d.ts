@@ -4,22 +4,6 @@
  */
 
 export interface paths {
-    "/api/v1/auth/register": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -29,6 +13,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Sign in with a username or email address and a password. */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -43,13 +28,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["getMe"];
+        /** The signed-in account. */
+        get: operations["me"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["updateMe"];
+        /** Change the display name or UI preferences of the signed-in account. */
+        patch: operations["update_me"];
         trace?: never;
     };
     "/api/v1/auth/password": {
@@ -61,7 +48,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["changePassword"];
+        /** Change the password. Every other session of the account ends; the response holds a new token. */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account. The first account of an installation becomes its administrator. */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render an AppSpec. Invalid input is a 422 listing every problem at its AppSpec field path. */
+        post: operations["render"];
         delete?: never;
         options?: never;
         head?: never;
@@ -75,7 +97,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["listUsers"];
+        /** Every account, oldest first. */
+        get: operations["list_users"];
         put?: never;
         post?: never;
         delete?: never;
@@ -97,7 +120,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["updateUser"];
+        /** Change an account's role or disable it. A disabled account's sessions end at once. */
+        patch: operations["update_user"];
         trace?: never;
     };
     "/healthz": {
@@ -107,7 +131,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The process is up. */
         get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics in the text exposition format. */
+        get: operations["metrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -123,6 +165,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The database is reachable; 503 while it is not, 200 again as soon as it is back. */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -136,66 +179,101 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @enum {string} */
-        Role: "admin" | "member";
-        User: {
-            /** Format: uuid */
-            id: string;
-            username: string;
-            email: string;
-            displayName: string | null;
-            role: components["schemas"]["Role"];
-            disabled: boolean;
-            /** @description Free-form user preferences, e.g. {"theme": "dark"} */
-            preferences: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
+        AdminUserUpdate: {
+            disabled?: boolean | null;
+            role?: components["schemas"]["Role"] | null;
         };
+        /** @description A signed-in session: the bearer token to send and the account it belongs to. */
         AuthResponse: {
             token: string;
             user: components["schemas"]["User"];
         };
-        RegisterRequest: {
-            username: string;
-            /** Format: email */
-            email: string;
-            password: string;
+        /** @description The body of every error response. */
+        ErrorBody: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /** @description What went wrong: a stable machine-readable code, a message, and per-field problems. */
+        ErrorDetail: {
+            /**
+             * @description One of invalid_input, malformed, unauthenticated, forbidden, not_found, conflict,
+             *     rate_limited, unavailable, internal.
+             */
+            code: string;
+            fields?: components["schemas"]["FieldError"][];
+            message: string;
+        };
+        /** @description One problem with one input field, addressed by its path in the request body. */
+        FieldError: {
+            /** @description What is wrong with it, in words a user can act on. */
+            message: string;
+            /** @description Path of the field in the request, e.g. `password` or `workloads[0].containers[1].image`. */
+            path: string;
         };
         LoginRequest: {
-            /** @description Username or email */
-            username: string;
             password: string;
+            /** @description The username or the email address. */
+            username: string;
         };
-        ProfileUpdate: {
-            displayName?: string | null;
-            preferences?: {
-                [key: string]: unknown;
-            };
+        /** @description One generated object. */
+        ObjectRef: {
+            apiVersion: string;
+            kind: string;
+            name: string;
+            /** @description Absent for cluster-scoped kinds. */
+            namespace: string | null;
         };
         PasswordChange: {
             currentPassword: string;
             newPassword: string;
         };
-        AdminUserUpdate: {
-            role?: components["schemas"]["Role"];
-            disabled?: boolean;
+        ProfileUpdate: {
+            /** @description A new display name; `null` clears it; absent leaves it unchanged. */
+            displayName?: string | null;
+            /** @description Keys to set; a key set to `null` is removed; absent keys are kept. */
+            preferences?: {
+                [key: string]: unknown;
+            } | null;
         };
-        FieldError: {
-            path: string;
-            message: string;
+        RegisterRequest: {
+            email: string;
+            /** @description At least 10 characters, not the username. */
+            password: string;
+            /** @description 3–32 characters of a-z, 0-9, '-' and '_'. */
+            username: string;
         };
-        ErrorDetail: {
-            /** @description One of invalid_input, malformed, unauthenticated, forbidden, not_found, conflict, rate_limited, unavailable, internal. */
-            code: string;
-            message: string;
-            fields?: components["schemas"]["FieldError"][];
+        RenderRequest: {
+            /** @description Replace Secret values with a placeholder; on by default, as befits a preview. */
+            redactSecrets?: boolean;
+            /** @description The AppSpec (see `kubechart schema` for its JSON Schema). */
+            spec: {
+                [key: string]: unknown;
+            };
         };
-        ErrorBody: {
-            error: components["schemas"]["ErrorDetail"];
+        RenderResponse: {
+            objects: components["schemas"]["ObjectRef"][];
+            resourceCount: number;
+            warnings: string[];
+            /** @description Multi-document YAML in apply order. */
+            yaml: string;
+        };
+        /** @enum {string} */
+        Role: "admin" | "member";
+        /** @description An account as the API shows it (never the password hash). */
+        User: {
+            /** Format: date-time */
+            createdAt: string;
+            disabled: boolean;
+            displayName: string | null;
+            email: string;
+            id: string;
+            /** @description Free-form UI preferences, e.g. `{"theme": "dark"}`. */
+            preferences: {
+                [key: string]: unknown;
+            };
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            updatedAt: string;
+            username: string;
         };
     };
     responses: never;
@@ -206,66 +284,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    register: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegisterRequest"];
-            };
-        };
-        responses: {
-            /** @description Account created; the first account is an admin */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuthResponse"];
-                };
-            };
-            /** @description Malformed body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Username or email taken */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     login: {
         parameters: {
             query?: never;
@@ -288,15 +306,6 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
-            /** @description Malformed body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description Invalid username or password */
             401: {
                 headers: {
@@ -306,16 +315,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Too many attempts */
+            /** @description Too many attempts; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -326,7 +326,7 @@ export interface operations {
             };
         };
     };
-    getMe: {
+    me: {
         parameters: {
             query?: never;
             header?: never;
@@ -335,7 +335,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The signed-in user */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -344,7 +343,6 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Not signed in */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -355,7 +353,7 @@ export interface operations {
             };
         };
     };
-    updateMe: {
+    update_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -368,7 +366,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Updated user */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -377,16 +374,6 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Malformed body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -395,7 +382,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -406,7 +392,7 @@ export interface operations {
             };
         };
     };
-    changePassword: {
+    change_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -419,7 +405,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Password changed; older tokens stop working */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -428,16 +413,6 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
-            /** @description Malformed body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -446,7 +421,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid input or wrong current password */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -457,25 +431,69 @@ export interface operations {
             };
         };
     };
-    listUsers: {
+    register: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterRequest"];
+            };
+        };
         responses: {
-            /** @description All users */
+            /** @description Account created and signed in */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            /** @description Username or email taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    render: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderRequest"];
+            };
+        };
+        responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"][];
+                    "application/json": components["schemas"]["RenderResponse"];
                 };
             };
-            /** @description Not signed in */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -484,7 +502,42 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Invalid AppSpec; `fields` name each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -495,11 +548,12 @@ export interface operations {
             };
         };
     };
-    updateUser: {
+    update_user: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description Account id */
                 id: string;
             };
             cookie?: never;
@@ -510,7 +564,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Updated user */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -519,16 +572,6 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Malformed body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not signed in */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -537,7 +580,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -546,7 +588,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such user */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -555,17 +596,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Would leave no enabled admin */
+            /** @description Would leave no enabled administrator */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid input */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -584,12 +616,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Process is up */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
@@ -602,20 +654,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Database reachable */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
-            /** @description Database unreachable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": string;
                 };
             };
         };

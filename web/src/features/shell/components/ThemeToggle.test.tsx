@@ -18,10 +18,8 @@ describe('theme toggle', () => {
     expect(document.documentElement).toHaveAttribute('data-mantine-color-scheme', 'dark');
     expect(window.localStorage.getItem('kubechart.theme')).toBe('dark');
     await waitFor(() => expect(api.calls('PATCH', '/api/v1/auth/me')).toHaveLength(1));
-    // Other preferences are sent back unchanged.
-    expect(api.calls('PATCH', '/api/v1/auth/me')[0]?.body).toEqual({
-      preferences: { density: 'compact', theme: 'dark' },
-    });
+    // The server merges preference keys: only the theme is sent, other preferences stay as they are.
+    expect(api.calls('PATCH', '/api/v1/auth/me')[0]?.body).toEqual({ preferences: { theme: 'dark' } });
     expect(screen.getByRole('button', { name: 'Switch to light theme' })).toBeInTheDocument();
   });
 

@@ -10,13 +10,22 @@ use kubechart_store::{ConnectOptions, NewUser, Role, Store};
 use secrecy::SecretString;
 use std::io::{BufRead as _, Read as _, Write as _};
 
+/// A failure whose explanation has already been printed, one problem per line; the binary only
+/// exits with status 1.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid input")]
+pub struct AlreadyReported;
+
 async fn open_store(data: &DataArgs) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&data.data_dir)
         .with_context(|| format!("cannot create {}", data.data_dir.display()))?;
     let store = Store::connect(&data.database_url(), ConnectOptions::default())
         .await
         .context("cannot open the database")?;
-    store.migrate().await.context("cannot migrate the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
     Ok(store)
 }
 
@@ -49,7 +58,11 @@ pub async fn create_user(args: UserCreateArgs) -> anyhow::Result<()> {
         .await?
         .hash(SecretString::from(password))
         .await?;
-    let role = if args.admin { Role::Admin } else { Role::Member };
+    let role = if args.admin {
+        Role::Admin
+    } else {
+        Role::Member
+    };
     let user = store
         .create_user(
             NewUser {
@@ -83,12 +96,15 @@ pub fn render(args: RenderArgs) -> anyhow::Result<()> {
     };
     let rendered = kubechart_manifest::parse_spec(&text)
         .and_then(|spec| kubechart_manifest::render(&spec, &options))
-        .map_err(|error| match error {
-            RenderError::Invalid(problems) => {
-                let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                anyhow::anyhow!("{}", lines.join("\n"))
+        .map_err(|error| {
+            let problems = match error {
+                RenderError::Invalid(problems) => problems,
+                RenderError::Parse(problem) => vec![problem],
+            };
+            for problem in problems {
+                eprintln!("{problem}");
             }
-            other => anyhow::anyhow!("{other}"),
+            AlreadyReported
         })?;
     for warning in &rendered.warnings {
         eprintln!("warning: {warning}");

@@ -122,7 +122,10 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::Conflict { field } => Self::Conflict {
                 message: format!("this {field} is already taken"),
-                fields: vec![FieldError::new(field, format!("this {field} is already taken"))],
+                fields: vec![FieldError::new(
+                    field,
+                    format!("this {field} is already taken"),
+                )],
             },
             StoreError::Unavailable(_) => Self::Unavailable(error.into()),
             other => Self::Internal(other.into()),
@@ -134,7 +137,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         match &self {
-            Self::Internal(cause) => tracing::error!(error = format!("{cause:#}"), "request failed"),
+            Self::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "request failed")
+            }
             Self::Unavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "dependency unavailable")
             }

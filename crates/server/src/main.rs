@@ -25,7 +25,9 @@ async fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            if error.downcast_ref::<commands::AlreadyReported>().is_none() {
+                eprintln!("error: {error:#}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -130,7 +130,10 @@ mod tests {
         #[cfg(unix)]
         for file in [JWT_SECRET_FILE, ENCRYPTION_KEY_FILE] {
             use std::os::unix::fs::PermissionsExt as _;
-            let mode = std::fs::metadata(dir.path().join(file)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(file))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600, "{file}");
         }
     }

@@ -11,7 +11,7 @@ use crate::{app, secrets};
 use anyhow::Context as _;
 use kubechart_store::{ConnectOptions, Store};
 use secrecy::ExposeSecret as _;
-use std::future::Future;
+use std::future::{Future, IntoFuture as _};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,7 +38,10 @@ impl RunningServer {
 /// Binds and starts serving in a background task; for tests and for `run`.
 pub async fn start(args: ServeArgs) -> anyhow::Result<RunningServer> {
     std::fs::create_dir_all(&args.data.data_dir).with_context(|| {
-        format!("cannot create the data directory {}", args.data.data_dir.display())
+        format!(
+            "cannot create the data directory {}",
+            args.data.data_dir.display()
+        )
     })?;
     let jwt_secret = secrets::jwt_secret(args.jwt_secret.as_deref(), &args.data.data_dir)?;
     let credentials_key = secrets::encryption_key(args.secret_key.as_deref(), &args.data.data_dir)?;
@@ -51,7 +54,10 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<RunningServer> {
     )
     .await
     .context("cannot open the database")?;
-    store.migrate().await.context("cannot migrate the database")?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
 
     let login_limiter = LoginLimiter::new(LoginLimits {
         per_address_burst: args.login_burst_per_address,
@@ -90,7 +96,7 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<RunningServer> {
             let _ = stopped.await;
             let _ = draining_tx.send(());
         });
-        let result = drain_within(serving, draining_rx, grace).await;
+        let result = drain_within(serving.into_future(), draining_rx, grace).await;
         sweeper.abort();
         store.close().await;
         tracing::info!("server stopped");
@@ -113,7 +119,10 @@ async fn drain_within(
     match tokio::time::timeout(grace, serving).await {
         Ok(result) => Ok(result?),
         Err(_) => {
-            tracing::warn!(grace_secs = grace.as_secs(), "in-flight requests did not finish in time");
+            tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "in-flight requests did not finish in time"
+            );
             Ok(())
         }
     }

@@ -100,11 +100,21 @@ async fn malformed_and_misshapen_bodies_are_told_apart(backend: Backend) {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "malformed");
 
-    let response = server.http.post(&url).body("username=a").send().await.unwrap();
+    let response = server
+        .http
+        .post(&url)
+        .body("username=a")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
     let (status, body) = server
-        .post("/api/v1/auth/register", None, json!({"username": "abc", "email": "a@b.io"}))
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"username": "abc", "email": "a@b.io"}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_paths(&body), ["password"]);
@@ -134,9 +144,7 @@ async fn login_accepts_username_or_email_and_hides_which_was_wrong(backend: Back
             .await;
         assert_eq!(status, StatusCode::OK, "{login}: {body}");
         assert_eq!(body["user"]["id"], user["id"]);
-        let (status, _) = server
-            .get("/api/v1/auth/me", body["token"].as_str())
-            .await;
+        let (status, _) = server.get("/api/v1/auth/me", body["token"].as_str()).await;
         assert_eq!(status, StatusCode::OK);
     }
     let (wrong_password, wrong_password_body) = server
@@ -172,7 +180,9 @@ async fn login_is_throttled_per_account_name(backend: Backend) {
     server.register("alice").await;
     let attempt = json!({"username": "alice", "password": "guess guess guess"});
     for _ in 0..3 {
-        let (status, _) = server.post("/api/v1/auth/login", None, attempt.clone()).await;
+        let (status, _) = server
+            .post("/api/v1/auth/login", None, attempt.clone())
+            .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     let response = server
@@ -233,7 +243,10 @@ async fn profile_and_preferences_can_be_changed(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["displayName"], "Alice Liddell");
-    assert_eq!(body["preferences"], json!({"theme": "dark", "density": "compact"}));
+    assert_eq!(
+        body["preferences"],
+        json!({"theme": "dark", "density": "compact"})
+    );
 
     let (status, body) = server
         .patch(
@@ -247,7 +260,11 @@ async fn profile_and_preferences_can_be_changed(backend: Backend) {
     assert_eq!(body["displayName"], "Alice Liddell");
 
     let (status, body) = server
-        .patch("/api/v1/auth/me", Some(&token), json!({"displayName": null}))
+        .patch(
+            "/api/v1/auth/me",
+            Some(&token),
+            json!({"displayName": null}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body["displayName"].is_null());
@@ -262,7 +279,11 @@ async fn profile_and_preferences_can_be_changed(backend: Backend) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_paths(&body), ["displayName", "preferences.theme"]);
     let (_, me) = server.get("/api/v1/auth/me", Some(&token)).await;
-    assert_eq!(me["preferences"], json!({"theme": "dark"}), "nothing half-applied");
+    assert_eq!(
+        me["preferences"],
+        json!({"theme": "dark"}),
+        "nothing half-applied"
+    );
     server.stop().await;
 }
 
@@ -288,7 +309,10 @@ async fn password_change_ends_older_sessions(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let new_token = body["token"].as_str().unwrap();
-    assert_eq!(server.get("/api/v1/auth/me", Some(new_token)).await.0, StatusCode::OK);
+    assert_eq!(
+        server.get("/api/v1/auth/me", Some(new_token)).await.0,
+        StatusCode::OK
+    );
     assert_eq!(
         server.get("/api/v1/auth/me", Some(&old_token)).await.0,
         StatusCode::UNAUTHORIZED
@@ -300,7 +324,10 @@ async fn password_change_ends_older_sessions(backend: Backend) {
             json!({"username": "alice", "password": password}),
         )
     };
-    assert_eq!(login(&password_of("alice")).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        login(&password_of("alice")).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(login("a brand new passphrase").await.0, StatusCode::OK);
     server.stop().await;
 }

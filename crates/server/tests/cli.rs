@@ -78,13 +78,23 @@ fn user_create_reads_the_password_from_stdin_and_validates_it() {
     let output = create("root", "short");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("password: must be at least 10 characters"), "{stderr}");
+    assert!(
+        stderr.contains("password: must be at least 10 characters"),
+        "{stderr}"
+    );
 
     let output = create("root", "a long admin password");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("created admin root"), "{stderr}");
-    assert!(!stderr.contains("a long admin password"), "never echo the password");
+    assert!(
+        !stderr.contains("a long admin password"),
+        "never echo the password"
+    );
 
     let output = create("root", "a long admin password");
     assert_eq!(output.status.code(), Some(1), "duplicate username");
@@ -107,7 +117,10 @@ fn spawn_server(data: &std::path::Path) -> ServerProcess {
     let stderr = BufReader::new(child.stderr.take().unwrap());
     let mut lines = stderr.lines();
     let base = loop {
-        let line = lines.next().expect("server exited before listening").unwrap();
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .unwrap();
         let event: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
         if let Some(url) = event["url"].as_str() {
             break url.to_string();
@@ -121,7 +134,9 @@ fn spawn_server(data: &std::path::Path) -> ServerProcess {
 async fn sigterm_stops_the_server_gracefully_and_secrets_are_kept_private() {
     let data = tempfile::tempdir().unwrap();
     let server = spawn_server(data.path());
-    let response = reqwest::get(format!("{}/healthz", server.base)).await.unwrap();
+    let response = reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
 
     let killed = Command::new("kill")
@@ -139,14 +154,24 @@ async fn sigterm_stops_the_server_gracefully_and_secrets_are_kept_private() {
     .unwrap()
     .unwrap();
     assert!(status.success(), "{status:?}");
-    assert!(reqwest::get(format!("{}/healthz", server.base)).await.is_err());
+    assert!(
+        reqwest::get(format!("{}/healthz", server.base))
+            .await
+            .is_err()
+    );
 
     use std::os::unix::fs::PermissionsExt as _;
     for file in ["jwt-secret", "secret-key"] {
-        let mode = std::fs::metadata(data.path().join(file)).unwrap().permissions().mode();
+        let mode = std::fs::metadata(data.path().join(file))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "{file}");
     }
-    assert!(data.path().join("kubechart.db").exists(), "the default database is SQLite in the data dir");
+    assert!(
+        data.path().join("kubechart.db").exists(),
+        "the default database is SQLite in the data dir"
+    );
 }
 
 #[tokio::test]

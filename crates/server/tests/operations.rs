@@ -108,7 +108,10 @@ async fn the_api_documents_itself(backend: Backend) {
         "/api/v1/users/{id}",
         "/readyz",
     ] {
-        assert!(document["paths"].get(path).is_some(), "{path} is documented");
+        assert!(
+            document["paths"].get(path).is_some(),
+            "{path} is documented"
+        );
     }
     assert!(document["components"]["schemas"].get("User").is_some());
     let response = server
@@ -132,12 +135,12 @@ async fn readiness_follows_the_database_without_a_restart() {
     };
     let database = kubechart_store::testing::fresh_postgres().await.unwrap();
     let mut url = url::Url::parse(&database.url).unwrap();
-    let target = format!(
-        "{}:{}",
-        url.host_str().unwrap(),
-        url.port().unwrap_or(5432)
-    );
-    let target = tokio::net::lookup_host(target).await.unwrap().next().unwrap();
+    let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432));
+    let target = tokio::net::lookup_host(target)
+        .await
+        .unwrap()
+        .next()
+        .unwrap();
     let proxy = CuttableProxy::start(target).await;
     url.set_host(Some("127.0.0.1")).unwrap();
     url.set_port(Some(proxy.addr.port())).unwrap();
@@ -149,7 +152,13 @@ async fn readiness_follows_the_database_without_a_restart() {
     let http = reqwest::Client::new();
     let status = |path: &'static str| {
         let (http, base) = (http.clone(), base.clone());
-        async move { http.get(format!("{base}{path}")).send().await.unwrap().status() }
+        async move {
+            http.get(format!("{base}{path}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
     };
     assert_eq!(status("/readyz").await, StatusCode::OK);
 

@@ -20,14 +20,21 @@ async fn only_admins_administer_accounts(backend: Backend) {
     let (member, bob) = server.register("bob").await;
     let bob_path = format!("/api/v1/users/{}", bob["id"].as_str().unwrap());
 
-    assert_eq!(server.get("/api/v1/users", None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        server.get("/api/v1/users", None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let (status, body) = server.get("/api/v1/users", Some(&member)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["code"], "forbidden");
     let (status, _) = server
         .patch(&bob_path, Some(&member), json!({"role": "admin"}))
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "members cannot promote themselves");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "members cannot promote themselves"
+    );
 
     let (status, users) = server.get("/api/v1/users", Some(&admin)).await;
     assert_eq!(status, StatusCode::OK);
@@ -45,7 +52,11 @@ async fn only_admins_administer_accounts(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["role"], "admin");
     let (status, _) = server.get("/api/v1/users", Some(&member)).await;
-    assert_eq!(status, StatusCode::OK, "the promotion applies to existing sessions");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the promotion applies to existing sessions"
+    );
 
     let (status, body) = server
         .patch(&bob_path, Some(&admin), json!({"role": "owner"}))
@@ -60,7 +71,10 @@ async fn disabling_an_account_ends_its_sessions_at_once(backend: Backend) {
     let (admin, _) = server.register("alice").await;
     let (member, bob) = server.register("bob").await;
     let bob_path = format!("/api/v1/users/{}", bob["id"].as_str().unwrap());
-    assert_eq!(server.get("/api/v1/auth/me", Some(&member)).await.0, StatusCode::OK);
+    assert_eq!(
+        server.get("/api/v1/auth/me", Some(&member)).await.0,
+        StatusCode::OK
+    );
 
     let (status, body) = server
         .patch(&bob_path, Some(&admin), json!({"disabled": true}))
@@ -73,14 +87,20 @@ async fn disabling_an_account_ends_its_sessions_at_once(backend: Backend) {
     );
     let login = json!({"username": "bob", "password": password_of("bob")});
     assert_eq!(
-        server.post("/api/v1/auth/login", None, login.clone()).await.0,
+        server
+            .post("/api/v1/auth/login", None, login.clone())
+            .await
+            .0,
         StatusCode::UNAUTHORIZED
     );
 
     server
         .patch(&bob_path, Some(&admin), json!({"disabled": false}))
         .await;
-    assert_eq!(server.post("/api/v1/auth/login", None, login).await.0, StatusCode::OK);
+    assert_eq!(
+        server.post("/api/v1/auth/login", None, login).await.0,
+        StatusCode::OK
+    );
     server.stop().await;
 }
 
@@ -104,7 +124,11 @@ async fn the_last_admin_cannot_be_demoted_or_disabled(backend: Backend) {
     let (status, body) = server
         .patch(&alice_path, Some(&admin), json!({"role": "member"}))
         .await;
-    assert_eq!(status, StatusCode::OK, "with a second admin, the first may step down");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "with a second admin, the first may step down"
+    );
     assert_eq!(body["role"], "member");
     server.stop().await;
 }

@@ -19,12 +19,20 @@ use views::{
 /// The same answer for an unknown account and a wrong password, so neither can be probed.
 const BAD_CREDENTIALS: &str = "invalid username or password";
 
-pub async fn register(state: &AppState, request: RegisterRequest) -> Result<AuthResponse, ApiError> {
+pub async fn register(
+    state: &AppState,
+    request: RegisterRequest,
+) -> Result<AuthResponse, ApiError> {
     let email = request.email.trim().to_lowercase();
     let mut errors = Vec::new();
     validation::username(&request.username, &mut errors);
     validation::email(&email, &mut errors);
-    validation::new_password("password", &request.password, &request.username, &mut errors);
+    validation::new_password(
+        "password",
+        &request.password,
+        &request.username,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
@@ -38,7 +46,14 @@ pub async fn register(state: &AppState, request: RegisterRequest) -> Result<Auth
             display_name: None,
         })
         .await?;
-    audit(state, Some(user.id), "user.register", &user, serde_json::json!({"role": user.role.as_str()})).await?;
+    audit(
+        state,
+        Some(user.id),
+        "user.register",
+        &user,
+        serde_json::json!({"role": user.role.as_str()}),
+    )
+    .await?;
     session(state, user)
 }
 
@@ -71,7 +86,12 @@ pub async fn change_password(
     request: PasswordChangeRequest,
 ) -> Result<AuthResponse, ApiError> {
     let mut errors = Vec::new();
-    validation::new_password("newPassword", &request.new_password, &user.username, &mut errors);
+    validation::new_password(
+        "newPassword",
+        &request.new_password,
+        &user.username,
+        &mut errors,
+    );
     if request.new_password == request.current_password {
         errors.push(FieldError::new(
             "newPassword",
@@ -85,7 +105,10 @@ pub async fn change_password(
         .await
         .map_err(|error| ApiError::Internal(error.into()))?;
     if !current_matches {
-        errors.insert(0, FieldError::new("currentPassword", "is not your current password"));
+        errors.insert(
+            0,
+            FieldError::new("currentPassword", "is not your current password"),
+        );
     }
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
@@ -96,7 +119,14 @@ pub async fn change_password(
         .set_password_hash(user.id, &password_hash)
         .await?
         .ok_or(ApiError::NotFound)?;
-    audit(state, Some(user.id), "user.password_change", &user, serde_json::json!({})).await?;
+    audit(
+        state,
+        Some(user.id),
+        "user.password_change",
+        &user,
+        serde_json::json!({}),
+    )
+    .await?;
     session(state, user)
 }
 
@@ -127,7 +157,13 @@ pub async fn update_profile(
     }
     let updated = state
         .store
-        .update_profile(user.id, ProfileUpdate { display_name, preferences })
+        .update_profile(
+            user.id,
+            ProfileUpdate {
+                display_name,
+                preferences,
+            },
+        )
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(UserView::from(&updated))
@@ -149,13 +185,18 @@ pub async fn administer_user(
     let existing = state.store.user(target).await?.ok_or(ApiError::NotFound)?;
     let demotes = request.role == Some(views::RoleName::Member);
     let disables = request.disabled == Some(true);
-    if existing.role == Role::Admin && !existing.disabled && (demotes || disables)
+    if existing.role == Role::Admin
+        && !existing.disabled
+        && (demotes || disables)
         && state.store.count_admins().await? <= 1
     {
         let field = if demotes { "role" } else { "disabled" };
         return Err(ApiError::Conflict {
             message: "the last administrator cannot be demoted or disabled".into(),
-            fields: vec![FieldError::new(field, "the last administrator must stay an enabled admin")],
+            fields: vec![FieldError::new(
+                field,
+                "the last administrator must stay an enabled admin",
+            )],
         });
     }
     let update = AdminUserUpdate {

@@ -41,8 +41,7 @@ pub fn email(value: &str, errors: &mut Vec<FieldError>) {
 /// A structural check (one `@`, a dotted domain of DNS-like labels, no spaces); deliverability is
 /// not something a form can know.
 fn is_plausible_email(value: &str) -> bool {
-    if value.len() > MAX_EMAIL_CHARS || value.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if value.len() > MAX_EMAIL_CHARS || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
     let Some((local, domain)) = value.split_once('@') else {
@@ -74,7 +73,10 @@ pub fn new_password(path: &str, password: &str, username: &str, errors: &mut Vec
             format!("must be at most {MAX_PASSWORD_CHARS} characters long"),
         ));
     } else if password.eq_ignore_ascii_case(username) {
-        errors.push(FieldError::new(path, "must not be the same as the username"));
+        errors.push(FieldError::new(
+            path,
+            "must not be the same as the username",
+        ));
     }
 }
 
@@ -132,7 +134,9 @@ mod tests {
         for ok in ["a@b.io", "first.last+tag@mail.example.com", "ü@bücher.de"] {
             assert!(check(|e| email(ok, e)).is_empty(), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.io", "a@.io", "a b@c.io", "a@b..io", "a@-b.io"] {
+        for bad in [
+            "", "a", "a@b", "@b.io", "a@.io", "a b@c.io", "a@b..io", "a@-b.io",
+        ] {
             assert_eq!(check(|e| email(bad, e)).len(), 1, "{bad}");
         }
     }
@@ -149,7 +153,10 @@ mod tests {
             ["newPassword: must not be the same as the username"]
         );
         let huge = "x".repeat(MAX_PASSWORD_CHARS + 1);
-        assert_eq!(check(|e| new_password("password", &huge, "alice", e)).len(), 1);
+        assert_eq!(
+            check(|e| new_password("password", &huge, "alice", e)).len(),
+            1
+        );
     }
 
     #[test]

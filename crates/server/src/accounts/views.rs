@@ -14,11 +14,12 @@ pub struct UserView {
     pub id: String,
     pub username: String,
     pub email: String,
+    #[schema(required = true)]
     pub display_name: Option<String>,
     pub role: RoleName,
     pub disabled: bool,
     /// Free-form UI preferences, e.g. `{"theme": "dark"}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     pub preferences: serde_json::Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -108,7 +109,7 @@ pub struct ProfileUpdateRequest {
     #[schema(value_type = Option<String>)]
     pub display_name: Option<Option<String>>,
     /// Keys to set; a key set to `null` is removed; absent keys are kept.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub preferences: Option<serde_json::Map<String, serde_json::Value>>,
 }
 

@@ -99,9 +99,24 @@ mod tests {
         let hasher = PasswordHasher::new().await.unwrap();
         let hash = hasher.hash(secret("correct horse battery")).await.unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
-        assert!(hasher.verify(secret("correct horse battery"), &hash).await.unwrap());
-        assert!(!hasher.verify(secret("wrong horse battery"), &hash).await.unwrap());
+        assert!(
+            hasher
+                .verify(secret("correct horse battery"), &hash)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify(secret("wrong horse battery"), &hash)
+                .await
+                .unwrap()
+        );
         assert!(!hasher.verify(secret("x"), "not a hash").await.unwrap());
-        assert!(!hasher.verify_decoy(secret("kubechart-decoy-password")).await.unwrap());
+        assert!(
+            !hasher
+                .verify_decoy(secret("kubechart-decoy-password"))
+                .await
+                .unwrap()
+        );
     }
 }

@@ -108,8 +108,8 @@ mod tests {
         assert_eq!(claims.user_id, id);
         assert_eq!(claims.password_version, 7);
 
-        let other = TokenIssuer::new(b"another-secret-another-secret-xx", Duration::from_secs(60))
-            .unwrap();
+        let other =
+            TokenIssuer::new(b"another-secret-another-secret-xx", Duration::from_secs(60)).unwrap();
         assert!(other.verify(&token).is_none(), "signature must be checked");
         assert!(issuer.verify("not.a.token").is_none());
     }

@@ -55,11 +55,15 @@ impl HttpMetrics {
 
 /// Middleware: times each request and labels it with its route template (`/api/v1/users/{id}`),
 /// never the concrete path, so ids do not explode the label space.
-pub async fn track(State(metrics): State<Arc<HttpMetrics>>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| unmatched_route(request.uri().path()), |path| path.as_str().to_string());
+pub async fn track(
+    State(metrics): State<Arc<HttpMetrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or_else(
+        || unmatched_route(request.uri().path()),
+        |path| path.as_str().to_string(),
+    );
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;

@@ -102,5 +102,7 @@ async fn change_password(
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<PasswordChangeRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
-    Ok(Json(accounts::change_password(&state, user, request).await?))
+    Ok(Json(
+        accounts::change_password(&state, user, request).await?,
+    ))
 }

@@ -19,16 +19,31 @@ pub fn router<S: Clone + Send + Sync + 'static>(openapi_json: String) -> Router<
             "/api/docs/openapi.json",
             get(move || {
                 let document = Arc::clone(&document);
-                async move { ([(header::CONTENT_TYPE, "application/json")], document.to_string()) }
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        document.to_string(),
+                    )
+                }
             }),
         )
         .route(
             "/api/docs/viewer.js",
-            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], VIEWER_JS) }),
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    VIEWER_JS,
+                )
+            }),
         )
         .route(
             "/api/docs/viewer.css",
-            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], VIEWER_CSS) }),
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    VIEWER_CSS,
+                )
+            }),
         )
 }
 

@@ -54,7 +54,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router() -> Router<AppState> {
     let (router, openapi) = api_router().split_for_parts();
     let document = openapi.to_json().unwrap_or_default();
-    router
-        .merge(docs::router(document))
-        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound }))
+    router.merge(docs::router(document)).route(
+        "/api/{*rest}",
+        axum::routing::any(|| async { ApiError::NotFound }),
+    )
 }

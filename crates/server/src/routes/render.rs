@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RenderRequest {
     /// The AppSpec (see `kubechart schema` for its JSON Schema).
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     pub spec: serde_json::Value,
     /// Replace Secret values with a placeholder; on by default, as befits a preview.
     #[serde(default = "redact_by_default")]
@@ -50,6 +50,8 @@ pub struct ObjectRef {
     pub api_version: String,
     pub kind: String,
     pub name: String,
+    /// Absent for cluster-scoped kinds.
+    #[schema(required = true)]
     pub namespace: Option<String>,
 }
 
@@ -80,7 +82,7 @@ async fn render(
     let options = RenderOptions {
         redact_secrets: request.redact_secrets,
     };
-    let rendered = kubechart_manifest::parse_spec(&request.spec.to_string())
+    let rendered = kubechart_manifest::spec_from_value(request.spec)
         .and_then(|spec| kubechart_manifest::render(&spec, &options))
         .map_err(|error| match error {
             RenderError::Invalid(problems) => ApiError::Invalid(

@@ -57,5 +57,7 @@ async fn update_user(
 ) -> Result<Json<UserView>, ApiError> {
     // An id that cannot exist is simply not found, like any other unknown account.
     let id: UserId = id.parse().map_err(|_| ApiError::NotFound)?;
-    Ok(Json(accounts::administer_user(&state, admin, id, request).await?))
+    Ok(Json(
+        accounts::administer_user(&state, admin, id, request).await?,
+    ))
 }

@@ -163,7 +163,10 @@ impl TestServer {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        (body["token"].as_str().unwrap().to_string(), body["user"].clone())
+        (
+            body["token"].as_str().unwrap().to_string(),
+            body["user"].clone(),
+        )
     }
 }
 
@@ -193,7 +196,10 @@ where
     let until = tokio::time::Instant::now() + deadline;
     let mut polls = tokio::time::interval(Duration::from_millis(50));
     while !check().await {
-        assert!(tokio::time::Instant::now() < until, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < until,
+            "timed out waiting for {what}"
+        );
         polls.tick().await;
     }
 }

@@ -4,9 +4,10 @@
 use crate::accounts::validation;
 use crate::auth::password::PasswordHasher;
 use crate::cli::{DataArgs, RenderArgs, UserCreateArgs};
+use crate::database;
 use anyhow::{Context as _, bail};
 use kubechart_manifest::{RenderError, RenderOptions};
-use kubechart_store::{ConnectOptions, NewUser, Role, Store};
+use kubechart_store::{ConnectOptions, NewUser, Role};
 use secrecy::SecretString;
 use std::io::{BufRead as _, Read as _, Write as _};
 
@@ -16,21 +17,8 @@ use std::io::{BufRead as _, Read as _, Write as _};
 #[error("invalid input")]
 pub struct AlreadyReported;
 
-async fn open_store(data: &DataArgs) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&data.data_dir)
-        .with_context(|| format!("cannot create {}", data.data_dir.display()))?;
-    let store = Store::connect(&data.database_url(), ConnectOptions::default())
-        .await
-        .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
-    Ok(store)
-}
-
 pub async fn migrate(data: DataArgs) -> anyhow::Result<()> {
-    let store = open_store(&data).await?;
+    let store = database::open(&data, ConnectOptions::default()).await?;
     store.close().await;
     eprintln!("database is up to date");
     Ok(())
@@ -53,7 +41,7 @@ pub async fn create_user(args: UserCreateArgs) -> anyhow::Result<()> {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         bail!("{}", lines.join("\n"));
     }
-    let store = open_store(&args.data).await?;
+    let store = database::open(&args.data, ConnectOptions::default()).await?;
     let password_hash = PasswordHasher::new()
         .await?
         .hash(SecretString::from(password))

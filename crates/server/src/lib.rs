@@ -7,6 +7,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod commands;
+pub mod database;
 pub mod error;
 pub mod http;
 pub mod routes;

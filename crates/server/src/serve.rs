@@ -7,9 +7,9 @@ use crate::auth::token::TokenIssuer;
 use crate::cli::ServeArgs;
 use crate::http::metrics::HttpMetrics;
 use crate::state::AppState;
-use crate::{app, secrets};
+use crate::{app, database, secrets};
 use anyhow::Context as _;
-use kubechart_store::{ConnectOptions, Store};
+use kubechart_store::ConnectOptions;
 use secrecy::ExposeSecret as _;
 use std::future::{Future, IntoFuture as _};
 use std::net::SocketAddr;
@@ -37,27 +37,16 @@ impl RunningServer {
 
 /// Binds and starts serving in a background task; for tests and for `run`.
 pub async fn start(args: ServeArgs) -> anyhow::Result<RunningServer> {
-    std::fs::create_dir_all(&args.data.data_dir).with_context(|| {
-        format!(
-            "cannot create the data directory {}",
-            args.data.data_dir.display()
-        )
-    })?;
     let jwt_secret = secrets::jwt_secret(args.jwt_secret.as_deref(), &args.data.data_dir)?;
     let credentials_key = secrets::encryption_key(args.secret_key.as_deref(), &args.data.data_dir)?;
-    let store = Store::connect(
-        &args.data.database_url(),
+    let store = database::open(
+        &args.data,
         ConnectOptions {
             max_connections: args.db_max_connections,
             ..ConnectOptions::default()
         },
     )
-    .await
-    .context("cannot open the database")?;
-    store
-        .migrate()
-        .await
-        .context("cannot migrate the database")?;
+    .await?;
 
     let login_limiter = LoginLimiter::new(LoginLimits {
         per_address_burst: args.login_burst_per_address,

@@ -103,12 +103,24 @@ fn user_create_reads_the_password_from_stdin_and_validates_it() {
 struct ServerProcess {
     child: Child,
     base: String,
+    /// Collects everything the server logs, until it exits.
+    log: std::thread::JoinHandle<Vec<String>>,
+}
+
+impl ServerProcess {
+    /// Kills the server and returns its whole log.
+    fn kill(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.log.join().unwrap().join("\n")
+    }
 }
 
 /// Starts `kubechart serve` on a free port and waits until it says where it listens.
 fn spawn_server(data: &std::path::Path) -> ServerProcess {
     let mut child = kubechart()
         .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        .env("RUST_LOG", "debug")
         .arg("--data-dir")
         .arg(data)
         .stderr(Stdio::piped())
@@ -126,8 +138,8 @@ fn spawn_server(data: &std::path::Path) -> ServerProcess {
             break url.to_string();
         }
     };
-    std::thread::spawn(move || lines.for_each(drop));
-    ServerProcess { child, base }
+    let log = std::thread::spawn(move || lines.map_while(Result::ok).collect());
+    ServerProcess { child, base, log }
 }
 
 #[tokio::test]
@@ -175,13 +187,14 @@ async fn sigterm_stops_the_server_gracefully_and_secrets_are_kept_private() {
 }
 
 #[tokio::test]
-async fn sessions_survive_a_restart_with_the_kept_secret() {
+async fn sessions_survive_a_restart_and_no_secret_is_ever_logged() {
+    const PASSWORD: &str = "long enough password";
     let data = tempfile::tempdir().unwrap();
-    let mut first = spawn_server(data.path());
+    let first = spawn_server(data.path());
     let http = reqwest::Client::new();
     let body: serde_json::Value = http
         .post(format!("{}/api/v1/auth/register", first.base))
-        .json(&serde_json::json!({"username": "alice", "email": "a@example.com", "password": "long enough password"}))
+        .json(&serde_json::json!({"username": "alice", "email": "a@example.com", "password": PASSWORD}))
         .send()
         .await
         .unwrap()
@@ -189,10 +202,38 @@ async fn sessions_survive_a_restart_with_the_kept_secret() {
         .await
         .unwrap();
     let token = body["token"].as_str().unwrap().to_string();
-    first.child.kill().unwrap();
-    first.child.wait().unwrap();
+    let login = http
+        .post(format!("{}/api/v1/auth/login", first.base))
+        .json(&serde_json::json!({"username": "alice", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let me = http
+        .get(format!("{}/api/v1/auth/me", first.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let log = first.kill();
+    assert!(
+        log.contains("/api/v1/auth/login"),
+        "requests are logged at debug level"
+    );
+    let jwt_secret = std::fs::read_to_string(data.path().join("jwt-secret")).unwrap();
+    let signature = token.rsplit('.').next().unwrap();
+    for secret in [
+        PASSWORD,
+        token.as_str(),
+        signature,
+        jwt_secret.trim(),
+        "$argon2id$",
+    ] {
+        assert!(!log.contains(secret), "{secret} appears in the log");
+    }
 
-    let mut second = spawn_server(data.path());
+    let second = spawn_server(data.path());
     let response = http
         .get(format!("{}/api/v1/auth/me", second.base))
         .bearer_auth(&token)
@@ -200,6 +241,5 @@ async fn sessions_survive_a_restart_with_the_kept_secret() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    second.child.kill().unwrap();
-    second.child.wait().unwrap();
+    second.kill();
 }

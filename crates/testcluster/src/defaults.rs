@@ -111,7 +111,7 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             set_default(spec, "backoffLimit", json!(6));
             set_default(spec, "completionMode", json!("NonIndexed"));
             set_default(spec, "suspend", json!(false));
-            template(spec, "Never");
+            template(spec, "Always");
         }
         "CronJob" => {
             let spec = child(obj, "spec");
@@ -121,7 +121,7 @@ pub fn apply_defaults(kind: &str, obj: &mut Value) {
             set_default(spec, "failedJobsHistoryLimit", json!(1));
             let job_spec = child(child(spec, "jobTemplate"), "spec");
             set_default(job_spec, "backoffLimit", json!(6));
-            template(job_spec, "Never");
+            template(job_spec, "Always");
         }
         "Pod" => pod_spec(child(obj, "spec"), "Always"),
         "Service" => {

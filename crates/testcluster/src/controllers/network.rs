@@ -206,6 +206,24 @@ pub fn httproute(st: &Arc<State>, route: &Value) {
                 b["name"].as_str().unwrap_or_default()
             )
         });
+    // Looked up before the status write: the store is locked while the write's closure runs.
+    let existing_parents: Vec<Value> = route
+        .pointer("/spec/parentRefs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| {
+            let gns = p["namespace"].as_str().unwrap_or(ns);
+            st.store
+                .get(
+                    crate::store::rid(gateways),
+                    gns,
+                    p["name"].as_str().unwrap_or_default(),
+                )
+                .is_some()
+        })
+        .cloned()
+        .collect();
     let _ = ops::write_status(
         st,
         def_of("gateway.networking.k8s.io", "httproutes"),
@@ -224,8 +242,7 @@ pub fn httproute(st: &Arc<State>, route: &Value) {
             .into_iter()
             .flatten()
             .map(|p| {
-                let gns = p["namespace"].as_str().unwrap_or(ns);
-                let exists = st.store.get(crate::store::rid(gateways), gns, p["name"].as_str().unwrap_or_default()).is_some();
+                let exists = existing_parents.contains(p);
                 let prev = prev_parents.iter().find(|x| x["parentRef"] == *p).cloned();
                 let mut accepted = if exists {
                     condition(prev.as_ref(), "Accepted", true, "Accepted", "Route is accepted")

@@ -250,13 +250,6 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
         }
         "Job" => {
             let spec = &obj["spec"]["template"]["spec"];
-            if spec.get("restartPolicy").is_none() {
-                causes.push(Cause {
-                    reason: "FieldValueRequired",
-                    field: "spec.template.spec.restartPolicy".into(),
-                    message: "Required value: valid values: \"OnFailure\", \"Never\"".into(),
-                });
-            }
             pod_spec(
                 &mut causes,
                 spec,

@@ -127,6 +127,31 @@ async fn handle(
     }
 }
 
+/// Request bodies must be JSON or YAML: this server does not speak protobuf or CBOR, and says so
+/// with 415 like kube-apiserver does for a media type a resource does not accept (clients then
+/// fall back to JSON).
+fn check_body_type(headers: &HeaderMap, method: &Method) -> Result<(), ApiError> {
+    if !matches!(*method, Method::POST | Method::PUT) {
+        return Ok(());
+    }
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/json");
+    let base = ct.split(';').next().unwrap_or_default().trim();
+    match base {
+        "application/json" | "application/yaml" | "" => Ok(()),
+        other => Err(ApiError {
+            code: 415,
+            reason: "UnsupportedMediaType",
+            message: format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml; got {other}"
+            ),
+            details: None,
+        }),
+    }
+}
+
 async fn dispatch(
     st: &Arc<State>,
     method: &Method,
@@ -135,6 +160,7 @@ async fn dispatch(
     body: &[u8],
 ) -> Result<Response, ApiError> {
     let who = st.tokens.authenticate(headers)?;
+    check_body_type(headers, method)?;
     let route = path::resolve(&st.registry, uri.path())?;
     let q = query_of(uri);
     let discovery_only = |r: Result<Value, ApiError>| -> Result<Response, ApiError> {

@@ -96,10 +96,11 @@ fn prepare_new(def: &ResourceDef, ns: &str, obj: &mut Value) {
     if has_generation(def) {
         obj["metadata"]["generation"] = json!(1);
     }
-    if def.subresources.contains(&"status") && !matches!(def.kind, "Namespace") {
-        if let Some(m) = obj.as_object_mut() {
-            m.remove("status");
-        }
+    if def.subresources.contains(&"status")
+        && !matches!(def.kind, "Namespace")
+        && let Some(m) = obj.as_object_mut()
+    {
+        m.remove("status");
     }
     if def.kind == "Service" {
         allocate_cluster_ip(obj);
@@ -187,14 +188,15 @@ fn finish(
         }
     }
     apply_defaults(def.kind, new);
-    if let Some(old) = old {
-        if has_generation(def) && old.get("spec") != new.get("spec") {
-            let generation = old
-                .pointer("/metadata/generation")
-                .and_then(Value::as_i64)
-                .unwrap_or(1);
-            new["metadata"]["generation"] = json!(generation + 1);
-        }
+    if let Some(old) = old
+        && has_generation(def)
+        && old.get("spec") != new.get("spec")
+    {
+        let generation = old
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        new["metadata"]["generation"] = json!(generation + 1);
     }
     let causes = validate(def, new, old);
     if !causes.is_empty() {
@@ -269,31 +271,30 @@ pub fn create(
     if !obj.get("metadata").is_some_and(Value::is_object) {
         obj["metadata"] = json!({});
     }
-    if def.namespaced {
-        if let Some(body_ns) = obj.pointer("/metadata/namespace").and_then(Value::as_str) {
-            if !body_ns.is_empty() && body_ns != ns {
-                return Err(ApiError::bad_request(
-                    "the namespace of the provided object does not match the namespace sent on the request",
-                ));
-            }
-        }
+    if def.namespaced
+        && let Some(body_ns) = obj.pointer("/metadata/namespace").and_then(Value::as_str)
+        && !body_ns.is_empty()
+        && body_ns != ns
+    {
+        return Err(ApiError::bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request",
+        ));
     }
     let mut name = obj
         .pointer("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    if name.is_empty() {
-        if let Some(prefix) = obj
+    if name.is_empty()
+        && let Some(prefix) = obj
             .pointer("/metadata/generateName")
             .and_then(Value::as_str)
-        {
-            let suffix: String = (0..5)
-                .map(|_| (b'a' + rand::random::<u8>() % 26) as char)
-                .collect();
-            name = format!("{prefix}{suffix}");
-            obj["metadata"]["name"] = json!(name);
-        }
+    {
+        let suffix: String = (0..5)
+            .map(|_| (b'a' + rand::random::<u8>() % 26) as char)
+            .collect();
+        name = format!("{prefix}{suffix}");
+        obj["metadata"]["name"] = json!(name);
     }
     if name.is_empty() {
         return Err(ApiError::invalid(
@@ -429,17 +430,16 @@ fn apply(
             "the name of the object ({body_name}) does not match the name on the URL ({name})"
         )));
     }
-    if def.namespaced {
-        if let Some(body_ns) = applied
+    if def.namespaced
+        && let Some(body_ns) = applied
             .pointer("/metadata/namespace")
             .and_then(Value::as_str)
-        {
-            if !body_ns.is_empty() && body_ns != ns {
-                return Err(ApiError::bad_request(
-                    "the namespace of the provided object does not match the namespace sent on the request",
-                ));
-            }
-        }
+        && !body_ns.is_empty()
+        && body_ns != ns
+    {
+        return Err(ApiError::bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request",
+        ));
     }
     if st.store.get(rid(def), ns, name).is_none() {
         admit_create(st, def, ns, name)?;
@@ -460,9 +460,8 @@ fn apply(
         }
         let mut new = server_side_apply(cur, &applied, &writer, opts.force)
             .map_err(|c| conflict_error(def, name, &c))?;
-        match cur {
-            None => prepare_new(def, ns, &mut new),
-            Some(_) => {}
+        if cur.is_none() {
+            prepare_new(def, ns, &mut new)
         }
         finish(def, cur, &mut new, opts, false)?;
         Ok(settle(new, opts.dry_run))
@@ -529,10 +528,10 @@ fn add_finalizer(obj: &mut Value, f: &str) {
     let list = obj["metadata"]
         .as_object_mut()
         .map(|m| m.entry("finalizers").or_insert_with(|| json!([])));
-    if let Some(Value::Array(items)) = list {
-        if !items.iter().any(|x| x.as_str() == Some(f)) {
-            items.push(json!(f));
-        }
+    if let Some(Value::Array(items)) = list
+        && !items.iter().any(|x| x.as_str() == Some(f))
+    {
+        items.push(json!(f));
     }
 }
 
@@ -552,8 +551,8 @@ pub fn delete(
     let result = st.store.write(rid(def), ns, name, |cur| {
         let cur = cur.ok_or_else(|| ApiError::not_found(def, name))?;
         let uid = cur.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default();
-        if let Some(want) = &opts.uid {
-            if want != uid {
+        if let Some(want) = &opts.uid
+            && want != uid {
                 return Err(ApiError {
                     code: 409,
                     reason: "Conflict",
@@ -564,12 +563,10 @@ pub fn delete(
                     details: None,
                 });
             }
-        }
-        if let Some(want) = &opts.resource_version {
-            if Some(want.as_str()) != cur.pointer("/metadata/resourceVersion").and_then(Value::as_str) {
+        if let Some(want) = &opts.resource_version
+            && Some(want.as_str()) != cur.pointer("/metadata/resourceVersion").and_then(Value::as_str) {
                 return Err(ApiError::conflict(def, name));
             }
-        }
         let mut next = cur.clone();
         if def.kind == "Namespace" {
             next["status"]["phase"] = json!("Terminating");

@@ -771,7 +771,7 @@ mod tests {
             .map(|r| r["name"].as_str().unwrap())
             .collect();
         assert!(names.contains(&"pods/log"));
-        assert!(names.contains(&"deployments") == false);
+        assert!(!names.contains(&"deployments"));
         assert!(names.contains(&"namespaces"));
     }
 }

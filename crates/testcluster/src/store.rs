@@ -61,6 +61,9 @@ pub enum Write {
     Keep(Value),
 }
 
+/// A started watch: the replayed backlog, then the live events.
+pub type Subscription = (Vec<Arc<Event>>, mpsc::UnboundedReceiver<Arc<Event>>);
+
 /// A watch could not start: the resourceVersion is older than the retained history.
 #[derive(Debug, Clone, Copy)]
 pub struct TooOld {
@@ -306,7 +309,7 @@ impl Store {
         resource: ResourceId,
         namespace: Option<&str>,
         from: Option<u64>,
-    ) -> Result<(Vec<Arc<Event>>, mpsc::UnboundedReceiver<Arc<Event>>), TooOld> {
+    ) -> Result<Subscription, TooOld> {
         let mut inner = self.lock();
         let backlog: Vec<Arc<Event>> = match from {
             None => {

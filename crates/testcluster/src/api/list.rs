@@ -40,11 +40,11 @@ fn object_key(obj: &Value) -> String {
 
 /// Items of built-in kinds carry no type information in a list; custom resources keep it.
 fn list_item(def: &ResourceDef, mut obj: Value) -> Value {
-    if def.crd.is_none() {
-        if let Some(m) = obj.as_object_mut() {
-            m.remove("apiVersion");
-            m.remove("kind");
-        }
+    if def.crd.is_none()
+        && let Some(m) = obj.as_object_mut()
+    {
+        m.remove("apiVersion");
+        m.remove("kind");
     }
     obj
 }
@@ -81,16 +81,15 @@ pub(super) fn list(
         .get("limit")
         .and_then(|l| l.parse::<usize>().ok())
         .filter(|l| *l > 0)
+        && items.len() > limit
     {
-        if items.len() > limit {
-            let remaining = items.len() - limit;
-            items.truncate(limit);
-            let last = items.last().map(object_key).unwrap_or_default();
-            let token = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": last});
-            metadata["continue"] =
-                json!(base64::engine::general_purpose::STANDARD.encode(token.to_string()));
-            metadata["remainingItemCount"] = json!(remaining);
-        }
+        let remaining = items.len() - limit;
+        items.truncate(limit);
+        let last = items.last().map(object_key).unwrap_or_default();
+        let token = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": last});
+        metadata["continue"] =
+            json!(base64::engine::general_purpose::STANDARD.encode(token.to_string()));
+        metadata["remainingItemCount"] = json!(remaining);
     }
     if wants_table {
         let mut t = table::table(def, &items, rv, q);

@@ -47,14 +47,13 @@ pub async fn serve(
                 _ = shutdown.cancelled() => break,
                 changed = down.changed() => {
                     if changed.is_err() { break; }
-                    if !*down.borrow_and_update() {
-                        if let Some(addr) = addr {
+                    if !*down.borrow_and_update()
+                        && let Some(addr) = addr {
                             match TcpListener::bind(addr).await {
                                 Ok(l) => listener = Some(l),
                                 Err(e) => tracing::error!(%addr, error = %e, "rebinding the test cluster listener failed"),
                             }
                         }
-                    }
                 }
             },
         }

@@ -365,14 +365,14 @@ fn delete_options(q: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError> {
         .map(str::to_string)
         .or_else(|| q.get("propagationPolicy").cloned());
     let mut propagation = policy.as_deref().map(Propagation::parse).transpose()?;
-    if propagation.is_none() {
-        if let Some(orphan) = body["orphanDependents"].as_bool() {
-            propagation = Some(if orphan {
-                Propagation::Orphan
-            } else {
-                Propagation::Background
-            });
-        }
+    if propagation.is_none()
+        && let Some(orphan) = body["orphanDependents"].as_bool()
+    {
+        propagation = Some(if orphan {
+            Propagation::Orphan
+        } else {
+            Propagation::Background
+        });
     }
     let body_dry = body["dryRun"]
         .as_array()

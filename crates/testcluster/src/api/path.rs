@@ -96,10 +96,10 @@ pub fn resolve(registry: &Registry, path: &str) -> Result<Route, ApiError> {
     if namespace.is_some() && !def.namespaced {
         return Err(ApiError::path_not_found());
     }
-    if let Some(s) = sub {
-        if !def.subresources.contains(&s) {
-            return Err(ApiError::path_not_found());
-        }
+    if let Some(s) = sub
+        && !def.subresources.contains(&s)
+    {
+        return Err(ApiError::path_not_found());
     }
     Ok(Route::Resource(Target {
         def,

@@ -106,10 +106,10 @@ pub(super) fn watch(
             }
         };
         for e in &backlog {
-            if let Some(kind) = filter.translate(e) {
-                if tx.send(line(kind, &render(&e.object))).await.is_err() {
-                    return;
-                }
+            if let Some(kind) = filter.translate(e)
+                && tx.send(line(kind, &render(&e.object))).await.is_err()
+            {
+                return;
             }
         }
         let bookmark = |rv: u64, end_of_initial: bool| {
@@ -140,18 +140,16 @@ pub(super) fn watch(
                 _ = tx.closed() => break,
                 event = events.recv() => {
                     let Some(e) = event else { break };
-                    if let Some(kind) = filter.translate(&e) {
-                        if tx.send(line(kind, &render(&e.object))).await.is_err() { break; }
-                    }
+                    if let Some(kind) = filter.translate(&e)
+                        && tx.send(line(kind, &render(&e.object))).await.is_err() { break; }
                 }
                 _ = ticker.tick(), if bookmarks => {
                     // Every event up to `rv` is already queued on `events` (the store sends under
                     // its lock), so draining first makes the bookmark truthful.
                     let rv = st.store.current_rv();
                     while let Ok(e) = events.try_recv() {
-                        if let Some(kind) = filter.translate(&e) {
-                            if tx.send(line(kind, &render(&e.object))).await.is_err() { return; }
-                        }
+                        if let Some(kind) = filter.translate(&e)
+                            && tx.send(line(kind, &render(&e.object))).await.is_err() { return; }
                     }
                     if tx.send(bookmark(rv, false)).await.is_err() { break; }
                 }

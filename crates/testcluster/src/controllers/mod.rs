@@ -121,10 +121,9 @@ fn owner_changed(st: &Arc<State>, obj: &Value) {
         if let Some(owner_obj) = st
             .store
             .get((group, def_of(group, plural).plural), ns, name)
+            && owner_obj.pointer("/metadata/deletionTimestamp").is_none()
         {
-            if owner_obj.pointer("/metadata/deletionTimestamp").is_none() {
-                reconcile(st, &Arc::new(Memory::default()), plural, &owner_obj);
-            }
+            reconcile(st, &Arc::new(Memory::default()), plural, &owner_obj);
         }
     }
 }
@@ -192,10 +191,9 @@ pub(crate) fn condition(
     let mut c = json!({"type": ty, "status": status_str, "reason": reason, "message": message, "lastTransitionTime": transition});
     if let Some(p) = prev.filter(|p| {
         p["status"].as_str() == Some(status_str) && p["reason"].as_str() == Some(reason)
-    }) {
-        if let Some(t) = p.get("lastUpdateTime") {
-            c["lastUpdateTime"] = t.clone();
-        }
+    }) && let Some(t) = p.get("lastUpdateTime")
+    {
+        c["lastUpdateTime"] = t.clone();
     }
     c
 }

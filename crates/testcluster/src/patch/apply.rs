@@ -209,10 +209,8 @@ pub fn server_side_apply(
 fn insert_path(set: &mut FieldSet, path: &[String]) {
     if let Some((first, rest)) = path.split_first() {
         let child = set.0.entry(first.clone()).or_default();
-        if first.starts_with("k:") || first.starts_with("v:") {
-            if !rest.is_empty() {
-                child.0.entry(".".into()).or_default();
-            }
+        if (first.starts_with("k:") || first.starts_with("v:")) && !rest.is_empty() {
+            child.0.entry(".".into()).or_default();
         }
         insert_path(child, rest);
     }

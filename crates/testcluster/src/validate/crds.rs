@@ -160,7 +160,7 @@ fn resolve<'a>(obj: &'a Value, path: &str) -> Vec<(String, Option<&'a Value>)> {
     Vec::new()
 }
 
-fn return_missing<'a>(out: &mut Vec<(String, Option<&'a Value>)>, path: String) {
+fn return_missing(out: &mut Vec<(String, Option<&Value>)>, path: String) {
     out.push((path, None));
 }
 

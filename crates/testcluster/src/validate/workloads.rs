@@ -13,14 +13,14 @@ fn ptr<'a>(v: &'a Value, p: &str) -> Option<&'a Value> {
 }
 
 fn port_range(causes: &mut Vec<Cause>, field: String, v: Option<&Value>) {
-    if let Some(n) = v.and_then(Value::as_i64) {
-        if !(1..=65535).contains(&n) {
-            causes.push(Cause::invalid(
-                field,
-                &json!(n),
-                "must be between 1 and 65535, inclusive",
-            ));
-        }
+    if let Some(n) = v.and_then(Value::as_i64)
+        && !(1..=65535).contains(&n)
+    {
+        causes.push(Cause::invalid(
+            field,
+            &json!(n),
+            "must be between 1 and 65535, inclusive",
+        ));
     }
 }
 
@@ -63,14 +63,14 @@ fn containers(causes: &mut Vec<Cause>, spec: &Value, field: &str, key: &str, req
                     causes.push(Cause::invalid(format!("{pf}.name"), &json!(name), e));
                 }
             }
-            if let Some(proto) = p["protocol"].as_str() {
-                if !["TCP", "UDP", "SCTP"].contains(&proto) {
-                    causes.push(Cause::not_supported(
-                        format!("{pf}.protocol"),
-                        &json!(proto),
-                        &["SCTP", "TCP", "UDP"],
-                    ));
-                }
+            if let Some(proto) = p["protocol"].as_str()
+                && !["TCP", "UDP", "SCTP"].contains(&proto)
+            {
+                causes.push(Cause::not_supported(
+                    format!("{pf}.protocol"),
+                    &json!(proto),
+                    &["SCTP", "TCP", "UDP"],
+                ));
             }
         }
         for (j, e) in c["env"].as_array().into_iter().flatten().enumerate() {
@@ -84,14 +84,14 @@ fn containers(causes: &mut Vec<Cause>, spec: &Value, field: &str, key: &str, req
 fn pod_spec(causes: &mut Vec<Cause>, spec: &Value, field: &str, restart: &[&str]) {
     containers(causes, spec, field, "containers", true);
     containers(causes, spec, field, "initContainers", false);
-    if let Some(rp) = spec["restartPolicy"].as_str() {
-        if !restart.contains(&rp) {
-            causes.push(Cause::not_supported(
-                format!("{field}.restartPolicy"),
-                &json!(rp),
-                restart,
-            ));
-        }
+    if let Some(rp) = spec["restartPolicy"].as_str()
+        && !restart.contains(&rp)
+    {
+        causes.push(Cause::not_supported(
+            format!("{field}.restartPolicy"),
+            &json!(rp),
+            restart,
+        ));
     }
     let mut vols = Vec::new();
     for (i, v) in spec["volumes"].as_array().into_iter().flatten().enumerate() {
@@ -153,27 +153,27 @@ fn selector_matches_template(causes: &mut Vec<Cause>, obj: &Value, template_path
 }
 
 fn non_negative(causes: &mut Vec<Cause>, obj: &Value, pointer: &str) {
-    if let Some(n) = obj.pointer(pointer).and_then(Value::as_i64) {
-        if n < 0 {
-            causes.push(Cause::invalid(
-                pointer.trim_start_matches('/').replace('/', "."),
-                &json!(n),
-                "must be greater than or equal to 0",
-            ));
-        }
+    if let Some(n) = obj.pointer(pointer).and_then(Value::as_i64)
+        && n < 0
+    {
+        causes.push(Cause::invalid(
+            pointer.trim_start_matches('/').replace('/', "."),
+            &json!(n),
+            "must be greater than or equal to 0",
+        ));
     }
 }
 
 fn immutable(causes: &mut Vec<Cause>, obj: &Value, old: Option<&Value>, pointer: &str) {
-    if let Some(old) = old {
-        if old.pointer(pointer) != obj.pointer(pointer) {
-            let v = obj.pointer(pointer).cloned().unwrap_or(Value::Null);
-            causes.push(Cause::invalid(
-                pointer.trim_start_matches('/').replace('/', "."),
-                &v,
-                "field is immutable",
-            ));
-        }
+    if let Some(old) = old
+        && old.pointer(pointer) != obj.pointer(pointer)
+    {
+        let v = obj.pointer(pointer).cloned().unwrap_or(Value::Null);
+        causes.push(Cause::invalid(
+            pointer.trim_start_matches('/').replace('/', "."),
+            &v,
+            "field is immutable",
+        ));
     }
 }
 
@@ -293,7 +293,7 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                             .chars()
                             .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
                     {
-                        causes.push(Cause::invalid(format!("{field}"), &json!(k), "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+                        causes.push(Cause::invalid(field.to_string(), &json!(k), "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
                     }
                 }
             }
@@ -316,10 +316,8 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                 causes.push(Cause::required("spec.resources[storage]"));
             }
         }
-        "PersistentVolume" => {
-            if !quantity_present(obj, "/spec/capacity/storage") {
-                causes.push(Cause::required("spec.capacity"));
-            }
+        "PersistentVolume" if !quantity_present(obj, "/spec/capacity/storage") => {
+            causes.push(Cause::required("spec.capacity"));
         }
         "Ingress" => {
             for (i, r) in obj["spec"]["rules"]
@@ -390,10 +388,8 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                 }
             }
         }
-        "NetworkPolicy" => {
-            if ptr(obj, "/spec/podSelector").is_none() {
-                causes.push(Cause::required("spec.podSelector"));
-            }
+        "NetworkPolicy" if ptr(obj, "/spec/podSelector").is_none() => {
+            causes.push(Cause::required("spec.podSelector"));
         }
         _ => {}
     }

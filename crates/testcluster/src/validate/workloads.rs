@@ -81,7 +81,15 @@ fn containers(causes: &mut Vec<Cause>, spec: &Value, field: &str, key: &str, req
     }
 }
 
-fn pod_spec(causes: &mut Vec<Cause>, spec: &Value, field: &str, restart: &[&str]) {
+/// Validates a pod spec; `claim_templates` are volume names a StatefulSet provides from its
+/// volumeClaimTemplates, which its containers may mount without a matching entry in `volumes`.
+fn pod_spec(
+    causes: &mut Vec<Cause>,
+    spec: &Value,
+    field: &str,
+    restart: &[&str],
+    claim_templates: &[&str],
+) {
     containers(causes, spec, field, "containers", true);
     containers(causes, spec, field, "initContainers", false);
     if let Some(rp) = spec["restartPolicy"].as_str()
@@ -117,7 +125,7 @@ fn pod_spec(causes: &mut Vec<Cause>, spec: &Value, field: &str, restart: &[&str]
             .enumerate()
         {
             let n = m["name"].as_str().unwrap_or_default();
-            if !vols.contains(&n) {
+            if !vols.contains(&n) && !claim_templates.contains(&n) {
                 causes.push(Cause::not_found(
                     format!("{field}.containers[{ci}].volumeMounts[{mi}].name"),
                     &json!(n),
@@ -238,11 +246,18 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
             selector_matches_template(&mut causes, obj, "/spec/template");
             immutable(&mut causes, obj, old, "/spec/selector");
             non_negative(&mut causes, obj, "/spec/replicas");
+            let claim_templates: Vec<&str> = obj["spec"]["volumeClaimTemplates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|claim| claim["metadata"]["name"].as_str())
+                .collect();
             pod_spec(
                 &mut causes,
                 &obj["spec"]["template"]["spec"],
                 "spec.template.spec",
                 &["Always"],
+                &claim_templates,
             );
             if kind == "StatefulSet" {
                 immutable(&mut causes, obj, old, "/spec/serviceName");
@@ -255,6 +270,7 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                 spec,
                 "spec.template.spec",
                 &["OnFailure", "Never"],
+                &[],
             );
             non_negative(&mut causes, obj, "/spec/backoffLimit");
             non_negative(&mut causes, obj, "/spec/parallelism");
@@ -276,6 +292,7 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                 spec,
                 "spec.jobTemplate.spec.template.spec",
                 &["OnFailure", "Never"],
+                &[],
             );
         }
         "Pod" => pod_spec(
@@ -283,6 +300,7 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
             &obj["spec"],
             "spec",
             &["Always", "OnFailure", "Never"],
+            &[],
         ),
         "Service" => service(&mut causes, obj),
         "ConfigMap" | "Secret" => {
@@ -394,4 +412,32 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
         _ => {}
     }
     causes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statefulset(mount: &str) -> Value {
+        json!({
+            "spec": {
+                "selector": {"matchLabels": {"app": "db"}},
+                "serviceName": "db",
+                "template": {
+                    "metadata": {"labels": {"app": "db"}},
+                    "spec": {"containers": [{"name": "db", "image": "postgres:17",
+                        "volumeMounts": [{"name": mount, "mountPath": "/data"}]}]}
+                },
+                "volumeClaimTemplates": [{"metadata": {"name": "data"}}]
+            }
+        })
+    }
+
+    /// kube-apiserver accepts StatefulSet containers mounting a volumeClaimTemplate by name.
+    #[test]
+    fn statefulset_mounts_may_name_claim_templates() {
+        assert!(validate("StatefulSet", &statefulset("data"), None).is_empty());
+        let causes = validate("StatefulSet", &statefulset("missing"), None);
+        assert_eq!(causes.len(), 1, "{causes:?}");
+    }
 }

@@ -84,10 +84,6 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn invalid_field(path: &str, message: &str) -> Self {
-        Self::Invalid(vec![FieldError::new(path, message)])
-    }
-
     fn status(&self) -> StatusCode {
         match self {
             Self::Malformed(_) => StatusCode::BAD_REQUEST,

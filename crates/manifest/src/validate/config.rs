@@ -130,6 +130,16 @@ fn key_values(v: &mut Validator, at: &str, data: &StringMap, dotenv: Option<&str
     }
 }
 
+/// An empty class means "the cluster default" and is allowed; any other must be a valid name.
+fn storage_class(v: &mut Validator, at: &str, class: Option<&str>) {
+    if let Some(class) = class.filter(|c| !c.is_empty()) {
+        v.check(
+            format!("{at}.storageClassName"),
+            names::dns1123_subdomain(class),
+        );
+    }
+}
+
 fn storage(v: &mut Validator) {
     let spec = v.refs.spec;
     v.unique(
@@ -142,16 +152,7 @@ fn storage(v: &mut Validator) {
         v.check(format!("{at}.name"), names::dns1123_subdomain(&claim.name));
         v.quantity(format!("{at}.size"), &claim.size, true);
         v.access_modes(format!("{at}.accessModes"), &claim.access_modes);
-        if let Some(class) = claim
-            .storage_class_name
-            .as_deref()
-            .filter(|c| !c.is_empty())
-        {
-            v.check(
-                format!("{at}.storageClassName"),
-                names::dns1123_subdomain(class),
-            );
-        }
+        storage_class(v, &at, claim.storage_class_name.as_deref());
         if let Some(volume) = &claim.volume_name {
             v.check(format!("{at}.volumeName"), names::dns1123_subdomain(volume));
         }
@@ -166,16 +167,7 @@ fn storage(v: &mut Validator) {
         v.check(format!("{at}.name"), names::dns1123_subdomain(&volume.name));
         v.quantity(format!("{at}.capacity"), &volume.capacity, true);
         v.access_modes(format!("{at}.accessModes"), &volume.access_modes);
-        if let Some(class) = volume
-            .storage_class_name
-            .as_deref()
-            .filter(|c| !c.is_empty())
-        {
-            v.check(
-                format!("{at}.storageClassName"),
-                names::dns1123_subdomain(class),
-            );
-        }
+        storage_class(v, &at, volume.storage_class_name.as_deref());
         match &volume.source {
             PvSource::HostPath { path, .. } => {
                 absolute(v, format!("{at}.source.hostPath.path"), path)

@@ -23,12 +23,13 @@ where
     Fut: Future<Output = Option<T>>,
 {
     let start = tokio::time::Instant::now();
+    let mut polls = tokio::time::interval(Duration::from_millis(20));
     loop {
+        polls.tick().await;
         if let Some(v) = check().await {
             return v;
         }
         assert!(start.elapsed() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

@@ -1,0 +1,1 @@
+//! Cluster connections: the four credential sources, host detection, cached clients, status.

@@ -1,0 +1,1 @@
+//! Watches: one watcher per (cluster, kind), Warning events, pod logs.

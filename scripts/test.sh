@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: formatting, lints and type checks, web unit tests, Rust tests on SQLite
 # and PostgreSQL, and the end-to-end tests in headless Chromium against the release binary.
-# Installs and starts what it needs (PostgreSQL, Chromium, npm packages) when missing.
+# Installs and starts what it needs (PostgreSQL, Chromium, kubectl, npm packages) when missing.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
@@ -30,6 +30,7 @@ start_postgres
 export KUBECHART_TEST_POSTGRES_URL="${KUBECHART_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 need_command chromium chromium
 need_command node nodejs
+need_kubectl
 command -v cargo-nextest >/dev/null 2>&1 || { step "installing cargo-nextest"; cargo install --locked cargo-nextest; }
 
 build_web

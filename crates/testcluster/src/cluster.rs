@@ -17,7 +17,7 @@ use crate::faults::{FailRule, Faults};
 use crate::logs::Logs;
 use crate::ops::{self, WriteOptions};
 use crate::rbac::Rbac;
-use crate::registry::{CrdGroup, Registry, def_of};
+use crate::registry::{self, CrdGroup, Registry};
 use crate::state::{Simulation, State};
 use crate::store::Store;
 
@@ -97,7 +97,9 @@ impl TestCluster {
                 ready_delay: RwLock::new(options.ready_delay),
                 failing_images: RwLock::new(HashSet::new()),
                 crashing_images: RwLock::new(HashSet::new()),
+                oom_images: RwLock::new(HashSet::new()),
                 unbound_storage_classes: RwLock::new(HashSet::new()),
+                load_balancers: RwLock::new(false),
             },
             bookmark_interval: options.bookmark_interval,
             server_address: format!("{}:{}", host, addr.port()),
@@ -105,7 +107,7 @@ impl TestCluster {
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             ops::create(
                 &state,
-                def_of("", "namespaces"),
+                &registry::NAMESPACES,
                 "",
                 json!({"metadata": {"name": ns}}),
                 &WriteOptions::by("kube-apiserver"),
@@ -155,6 +157,9 @@ impl TestCluster {
             certs.server_config,
             shutdown.clone(),
         ));
+        // The garbage collector runs even without the simulated controllers: deletion semantics
+        // are the API's, not a workload simulation.
+        tokio::spawn(crate::gc::run(state.clone(), shutdown.clone()));
         if options.controllers {
             tokio::spawn(crate::controllers::run(state.clone(), shutdown.clone()));
         }
@@ -295,6 +300,32 @@ impl Knobs {
             .insert(image.to_string());
     }
 
+    /// Pods using this image are OOMKilled (CrashLoopBackOff with `lastState.terminated.reason:
+    /// OOMKilled`, exit code 137; `Failed` for `restartPolicy: Never`).
+    pub fn oom_image(&self, image: &str) {
+        self.state
+            .sim
+            .oom_images
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(image.to_string());
+    }
+
+    /// Installs (or removes) a load-balancer controller: LoadBalancer Services get
+    /// `status.loadBalancer.ingress` only while one is installed; without it they stay pending,
+    /// like on a cluster with no cloud controller. Off at start.
+    pub fn set_load_balancer_controller(&self, on: bool) {
+        *self
+            .state
+            .sim
+            .load_balancers
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = on;
+        if on {
+            crate::controllers::assign_load_balancers(&self.state);
+        }
+    }
+
     /// Claims of this storage class stay Pending (with a ProvisioningFailed event).
     pub fn leave_storage_class_unbound(&self, class: &str) {
         self.state
@@ -357,7 +388,7 @@ impl Knobs {
                     .map(str::to_string)
             })
             .unwrap_or_default();
-        crate::controllers::events::record(
+        crate::controllers::events::create(
             &self.state,
             namespace,
             &json!({"kind": event.kind, "name": event.name, "namespace": namespace, "apiVersion": api_version, "uid": uid}),

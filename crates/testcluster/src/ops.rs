@@ -11,7 +11,7 @@ use crate::defaults::apply_defaults;
 use crate::patch::apply::{Writer, conflict_error, server_side_apply, track_update};
 use crate::patch::fields::Scope;
 use crate::patch::{PatchType, apply_patch};
-use crate::registry::{ResourceDef, def_of};
+use crate::registry::{self, ResourceDef};
 use crate::state::State;
 use crate::status::ApiError;
 use crate::store::{Write, resource_version, rid};
@@ -60,16 +60,12 @@ pub fn ns_of<'a>(def: &ResourceDef, ns: &'a str) -> &'a str {
     if def.namespaced { ns } else { "" }
 }
 
-fn namespaces() -> &'static ResourceDef {
-    def_of("", "namespaces")
-}
-
 /// NamespaceLifecycle admission for creates.
 fn admit_create(st: &State, def: &ResourceDef, ns: &str, name: &str) -> Result<(), ApiError> {
     if !def.namespaced {
         return Ok(());
     }
-    match st.store.get(rid(namespaces()), "", ns) {
+    match st.store.get(rid(&registry::NAMESPACES), "", ns) {
         None => Err(ApiError::namespace_not_found(ns)),
         Some(n) if n.pointer("/metadata/deletionTimestamp").is_some() => {
             Err(ApiError::namespace_terminating(def, name, ns))
@@ -104,6 +100,29 @@ fn prepare_new(def: &ResourceDef, ns: &str, obj: &mut Value) {
     }
     if def.kind == "Service" {
         allocate_cluster_ip(obj);
+    }
+    if def.kind == "Job" && obj.pointer("/spec/manualSelector") != Some(&json!(true)) {
+        generate_job_selector(obj);
+    }
+}
+
+/// The job registry's selector generation: a Job without `manualSelector` selects its pods by
+/// its own uid, and its template carries the matching labels.
+fn generate_job_selector(obj: &mut Value) {
+    let uid = obj["metadata"]["uid"].clone();
+    let name = obj["metadata"]["name"].clone();
+    obj["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+    let labels = &mut obj["spec"]["template"]["metadata"]["labels"];
+    if !labels.is_object() {
+        *labels = json!({});
+    }
+    for (key, value) in [
+        ("batch.kubernetes.io/controller-uid", &uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", &uid),
+        ("job-name", &name),
+    ] {
+        labels[key] = value.clone();
     }
 }
 
@@ -148,7 +167,7 @@ fn finish(
                     }
                 }
             }
-            Scope::Main => {
+            Scope::Main | Scope::Scale => {
                 for key in [
                     "uid",
                     "creationTimestamp",
@@ -187,6 +206,11 @@ fn finish(
             _ => {}
         }
     }
+    if def.kind == "Service"
+        && let Some(old) = old
+    {
+        keep_allocated_ips(old, new);
+    }
     apply_defaults(def.kind, new);
     if let Some(old) = old
         && has_generation(def)
@@ -220,8 +244,21 @@ fn finish(
     Ok(())
 }
 
+/// The service registry keeps the allocated cluster IPs when an update leaves them out (a PUT
+/// of a manifest that never named them), as kube-apiserver does before validating the change.
+fn keep_allocated_ips(old: &Value, new: &mut Value) {
+    for key in ["clusterIP", "clusterIPs"] {
+        let unset = new["spec"]
+            .get(key)
+            .is_none_or(|v| v.is_null() || v == "" || v == &json!([]));
+        if unset && let Some(v) = old["spec"].get(key) {
+            new["spec"][key] = v.clone();
+        }
+    }
+}
+
 /// A stored object is removed once it is being deleted and no finalizer remains.
-fn settle(obj: Value, dry_run: bool) -> Write {
+pub(crate) fn settle(obj: Value, dry_run: bool) -> Write {
     let deleting = obj.pointer("/metadata/deletionTimestamp").is_some();
     let finalizers = obj
         .pointer("/metadata/finalizers")
@@ -308,6 +345,7 @@ pub fn create(
         ));
     }
     admit_create(st, def, ns, &name)?;
+    crate::quota::admit(st, def, ns, &name)?;
     prepare_new(def, ns, &mut obj);
     finish(def, None, &mut obj, opts, true)?;
     st.store.write(rid(def), ns, &name, |cur| {
@@ -443,6 +481,7 @@ fn apply(
     }
     if st.store.get(rid(def), ns, name).is_none() {
         admit_create(st, def, ns, name)?;
+        crate::quota::admit(st, def, ns, name)?;
     }
     let now = now();
     let api_version = def.api_version();
@@ -464,6 +503,34 @@ fn apply(
             prepare_new(def, ns, &mut new)
         }
         finish(def, cur, &mut new, opts, false)?;
+        Ok(settle(new, opts.dry_run))
+    })
+}
+
+/// Sets `spec.replicas` through the scale subresource. `precondition` is the resourceVersion the
+/// client's Scale carried, checked like an update's.
+pub fn scale(
+    st: &Arc<State>,
+    def: &'static ResourceDef,
+    ns: &str,
+    name: &str,
+    replicas: Value,
+    precondition: Option<&str>,
+    opts: &WriteOptions,
+) -> Result<Value, ApiError> {
+    st.store.write(rid(def), ns_of(def, ns), name, |cur| {
+        let cur = cur.ok_or_else(|| ApiError::not_found(def, name))?;
+        if let Some(rv) = precondition.filter(|rv| !rv.is_empty())
+            && Some(rv)
+                != cur
+                    .pointer("/metadata/resourceVersion")
+                    .and_then(Value::as_str)
+        {
+            return Err(ApiError::conflict(def, name));
+        }
+        let mut new = cur.clone();
+        new["spec"]["replicas"] = replicas;
+        finish(def, Some(cur), &mut new, opts, true)?;
         Ok(settle(new, opts.dry_run))
     })
 }
@@ -605,101 +672,15 @@ pub fn delete(
     let st2 = st.clone();
     let (ns2, name2) = (ns.to_string(), name.to_string());
     if def.kind == "Namespace" {
-        tokio::spawn(async move { finish_namespace(&st2, &name2) });
+        tokio::spawn(async move { crate::gc::empty_namespace(&st2, &name2) });
     } else if !uid.is_empty() {
-        tokio::spawn(async move { collect_garbage(&st2, def, &ns2, &name2, &uid, propagation) });
+        tokio::spawn(async move { crate::gc::collect(&st2, def, &ns2, &name2, &uid, propagation) });
     }
     Ok(if pending {
         Deleted::Pending(result)
     } else {
         Deleted::Gone(result)
     })
-}
-
-/// Removes a finalizer from an object (and lets it go if it was the last).
-pub fn remove_finalizer(
-    st: &Arc<State>,
-    def: &'static ResourceDef,
-    ns: &str,
-    name: &str,
-    finalizer: &str,
-) {
-    let _ = st.store.write::<ApiError>(rid(def), ns, name, |cur| {
-        let Some(cur) = cur else {
-            return Ok(Write::Keep(Value::Null));
-        };
-        let mut next = cur.clone();
-        if let Some(Value::Array(f)) = next["metadata"].get_mut("finalizers") {
-            f.retain(|x| x.as_str() != Some(finalizer));
-        }
-        Ok(settle(next, false))
-    });
-}
-
-/// The garbage collector's part of a delete: dependents of `uid` are deleted or orphaned, then
-/// the owner's own deletion finalizer is released.
-fn collect_garbage(
-    st: &Arc<State>,
-    def: &'static ResourceDef,
-    ns: &str,
-    name: &str,
-    uid: &str,
-    propagation: Propagation,
-) {
-    for ((group, plural), dep_ns, dep_name) in st.store.dependents_of(uid) {
-        let dep_def = def_of(group, plural);
-        match propagation {
-            Propagation::Orphan => {
-                let _ = st
-                    .store
-                    .write::<ApiError>((group, plural), &dep_ns, &dep_name, |cur| {
-                        let Some(cur) = cur else {
-                            return Ok(Write::Keep(Value::Null));
-                        };
-                        let mut next = cur.clone();
-                        if let Some(Value::Array(refs)) =
-                            next["metadata"].get_mut("ownerReferences")
-                        {
-                            refs.retain(|r| r["uid"].as_str() != Some(uid));
-                        }
-                        Ok(Write::Put(next))
-                    });
-            }
-            Propagation::Background | Propagation::Foreground => {
-                let opts = DeleteOptions {
-                    propagation: Some(propagation),
-                    ..DeleteOptions::default()
-                };
-                let _ = delete(st, dep_def, &dep_ns, &dep_name, &opts);
-            }
-        }
-    }
-    match propagation {
-        Propagation::Foreground => remove_finalizer(st, def, ns, name, "foregroundDeletion"),
-        Propagation::Orphan => remove_finalizer(st, def, ns, name, "orphan"),
-        Propagation::Background => {}
-    }
-}
-
-/// The namespace controller: deletes everything in a terminating namespace, then the namespace.
-fn finish_namespace(st: &Arc<State>, ns: &str) {
-    for ((group, plural), name) in st.store.in_namespace(ns) {
-        let _ = delete(
-            st,
-            def_of(group, plural),
-            ns,
-            &name,
-            &DeleteOptions::default(),
-        );
-    }
-    let _ = st
-        .store
-        .write::<ApiError>(rid(namespaces()), "", ns, |cur| {
-            Ok(match cur {
-                Some(_) => Write::Delete,
-                None => Write::Keep(Value::Null),
-            })
-        });
 }
 
 /// The resourceVersion of an object, for callers that compare.

@@ -20,8 +20,13 @@ pub struct Simulation {
     pub failing_images: RwLock<HashSet<String>>,
     /// Images whose containers crash on start (pods wait in CrashLoopBackOff).
     pub crashing_images: RwLock<HashSet<String>>,
+    /// Images whose containers are killed for exceeding their memory limit (OOMKilled).
+    pub oom_images: RwLock<HashSet<String>>,
     /// Storage classes that never bind (claims stay Pending).
     pub unbound_storage_classes: RwLock<HashSet<String>>,
+    /// Whether a load-balancer controller assigns addresses to LoadBalancer Services (a cluster
+    /// without one leaves them pending, as kind and bare-metal clusters do).
+    pub load_balancers: RwLock<bool>,
 }
 
 impl Simulation {
@@ -44,6 +49,22 @@ impl Simulation {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .contains(image)
+    }
+
+    /// Whether the image's container is OOMKilled.
+    pub fn image_ooms(&self, image: &str) -> bool {
+        self.oom_images
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(image)
+    }
+
+    /// Whether LoadBalancer Services get an address.
+    pub fn load_balancers(&self) -> bool {
+        *self
+            .load_balancers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// Whether claims of this storage class stay Pending.

@@ -89,18 +89,11 @@ impl Cause {
     }
 }
 
-/// Renders a JSON value the way kube-apiserver's messages show Go values.
+/// Renders a bad value the way kube-apiserver (v1.34 and later) shows it in messages: strings
+/// quoted, numbers and booleans plain, everything else as compact JSON.
 fn go_value(v: &Value) -> String {
     match v {
         Value::String(s) => format!("{s:?}"),
-        Value::Object(m) if m.values().all(Value::is_string) => {
-            let parts: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{k:?}:{:?}", v.as_str().unwrap_or_default()))
-                .collect();
-            format!("map[string]string{{{}}}", parts.join(", "))
-        }
-        Value::Null => "null".into(),
         other => other.to_string(),
     }
 }
@@ -275,6 +268,16 @@ impl ApiError {
                 def.plural, def.group
             ),
             Some(details(def, name.unwrap_or_default())),
+        )
+    }
+
+    /// 403 from an admission plugin (an exceeded quota): `pods "web-x" is forbidden: <reason>`.
+    pub fn forbidden_by_admission(def: &ResourceDef, name: &str, reason: &str) -> Self {
+        Self::new(
+            403,
+            "Forbidden",
+            format!("{} \"{name}\" is forbidden: {reason}", qualified(def)),
+            Some(details(def, name)),
         )
     }
 

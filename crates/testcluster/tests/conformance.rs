@@ -442,7 +442,7 @@ async fn kube_apiserver_validates_names_labels_and_selectors_with_422_causes() {
             .contains("metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain")
     );
     assert!(err.message.contains(
-        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`"
+        "spec.template.metadata.labels: Invalid value: {\"app\":\"other\"}: `selector` does not match template `labels`"
     ));
     assert!(
         err.message
@@ -459,7 +459,12 @@ async fn kube_apiserver_validates_names_labels_and_selectors_with_422_causes() {
         .await
         .unwrap_err(),
     );
-    assert!(err.message.contains("spec.selector: Invalid value: map[string]string{}: empty selector is invalid for deployment"), "{}", err.message);
+    assert!(
+        err.message
+            .contains("spec.selector: Invalid value: {}: empty selector is invalid for deployment"),
+        "{}",
+        err.message
+    );
     assert!(
         err.message
             .contains("spec.template.spec.containers[0].image: Required value"),

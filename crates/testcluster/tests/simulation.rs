@@ -10,6 +10,7 @@ use futures::{AsyncBufReadExt, StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Event, PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::api::networking::v1::Ingress;
 use kube::api::{Api, ListParams, LogParams, PostParams};
 use kubechart_testcluster::EventSeed;
 use serde_json::json;
@@ -317,7 +318,7 @@ async fn kube_apiserver_reports_certificates_routes_and_load_balancers() {
         .create(&PostParams::default(), &create(json!({"metadata": {"name": "lb"}, "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "ports": [{"port": 80}]}})))
         .await
         .unwrap();
-    eventually("load balancer ip", WAIT, || async {
+    let lb_ip = || async {
         services
             .get("lb")
             .await
@@ -326,8 +327,31 @@ async fn kube_apiserver_reports_certificates_routes_and_load_balancers() {
             .and_then(|s| s.load_balancer)
             .and_then(|l| l.ingress)
             .and_then(|i| i.first().and_then(|i| i.ip.clone()))
+    };
+    // Without a load-balancer controller the Service stays pending: an Ingress created after it
+    // gets its address (the controllers have seen both), the Service none.
+    let ingresses: Api<Ingress> = Api::namespaced(c.client(), "default");
+    ingresses
+        .create(&PostParams::default(), &create(json!({"metadata": {"name": "after-lb"}, "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "lb", "port": {"number": 80}}}}]}}]}})))
+        .await
+        .unwrap();
+    eventually("ingress address", WAIT, || async {
+        ingresses
+            .get("after-lb")
+            .await
+            .unwrap()
+            .status
+            .and_then(|s| s.load_balancer)
+            .and_then(|l| l.ingress)
     })
     .await;
+    assert_eq!(
+        lb_ip().await,
+        None,
+        "no load-balancer controller, no address"
+    );
+    c.knobs().set_load_balancer_controller(true);
+    eventually("load balancer ip", WAIT, lb_ip).await;
 }
 
 #[tokio::test]

@@ -67,12 +67,17 @@ async fn connection(
     app: axum::Router,
     cancel: CancellationToken,
 ) {
-    let _ = tcp.set_nodelay(true);
+    if let Err(error) = tcp.set_nodelay(true) {
+        tracing::debug!(%error, "TCP_NODELAY not set; small watch events may be delayed");
+    }
     let tls = tokio::select! {
         _ = cancel.cancelled() => return,
         tls = acceptor.accept(tcp) => match tls {
             Ok(tls) => tls,
-            Err(_) => return,
+            Err(error) => {
+                tracing::debug!(%error, "TLS handshake failed");
+                return;
+            }
         },
     };
     let service = TowerToHyperService::new(app);

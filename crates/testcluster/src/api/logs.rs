@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::{Query, flag, stream_body};
 use crate::logs::tail;
-use crate::registry::def_of;
+use crate::registry;
 use crate::state::State;
 use crate::status::ApiError;
 
@@ -21,7 +21,7 @@ pub(super) async fn pod_log(
     pod: &str,
     q: &Query,
 ) -> Result<Response, ApiError> {
-    let pods = def_of("", "pods");
+    let pods = &registry::PODS;
     let obj = st
         .store
         .get(crate::store::rid(pods), ns, pod)

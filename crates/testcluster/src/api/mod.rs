@@ -4,6 +4,7 @@ mod list;
 pub mod listener;
 mod logs;
 mod path;
+mod scale;
 mod table;
 mod watch;
 
@@ -197,14 +198,14 @@ async fn dispatch(
 fn version() -> Value {
     json!({
         "major": "1",
-        "minor": "33",
+        "minor": "36",
         "emulationMajor": "1",
-        "emulationMinor": "33",
-        "gitVersion": "v1.33.0",
+        "emulationMinor": "36",
+        "gitVersion": "v1.36.0",
         "gitCommit": "0000000000000000000000000000000000000000",
         "gitTreeState": "clean",
-        "buildDate": "2025-04-23T00:00:00Z",
-        "goVersion": "go1.24.2",
+        "buildDate": "2026-04-22T00:00:00Z",
+        "goVersion": "go1.26.2",
         "compiler": "gc",
         "platform": "linux/amd64",
     })
@@ -238,16 +239,19 @@ async fn resource(
         .authorize(who, def, rbac_verb, ns, target.name.as_deref())?;
     let ns = ns.unwrap_or_default();
     let name = target.name.as_deref().unwrap_or_default();
-    let scope = if target.subresource.as_deref() == Some("status") {
-        Scope::Status
-    } else {
-        Scope::Main
+    let scope = match target.subresource.as_deref() {
+        Some("status") => Scope::Status,
+        Some("scale") => Scope::Scale,
+        _ => Scope::Main,
     };
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let wants_table = accept.contains("as=Table");
+    if scope == Scope::Scale {
+        return scale_subresource(st, target, verb, q, headers, body);
+    }
     match verb {
         "get" if target.subresource.as_deref() == Some("log") => {
             logs::pod_log(st, ns, name, q).await
@@ -352,6 +356,40 @@ async fn resource(
         "deletecollection" => list::delete_collection(st, def, ns, q, &delete_options(q, body)?),
         _ => Err(ApiError::method_not_allowed()),
     }
+}
+
+/// `GET`, `PUT` and `PATCH` of an object's scale subresource.
+fn scale_subresource(
+    st: &Arc<State>,
+    target: &Target,
+    verb: &str,
+    q: &Query,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let def = target.def;
+    let ns = target.namespace.as_deref().unwrap_or_default();
+    let name = target.name.as_deref().unwrap_or_default();
+    let opts = WriteOptions {
+        dry_run: dry_run(q)?,
+        manager: manager(q, headers),
+        force: false,
+        scope: Scope::Scale,
+    };
+    let scale = match verb {
+        "get" => scale::get(st, def, ns, name)?,
+        "update" => scale::write(st, def, ns, name, None, body, &opts)?,
+        "patch" => {
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let kind = PatchType::from_content_type(ct)?;
+            scale::write(st, def, ns, name, Some(kind), body, &opts)?
+        }
+        _ => return Err(ApiError::method_not_allowed()),
+    };
+    Ok(json_response(200, &scale))
 }
 
 fn delete_options(q: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError> {

@@ -89,7 +89,9 @@ pub(super) fn watch(
                     from.unwrap_or_default(),
                     too_old.oldest
                 ));
-                let _ = tx.send(line("ERROR", &err.to_status())).await;
+                if tx.send(line("ERROR", &err.to_status())).await.is_err() {
+                    tracing::debug!("watch client left before its 410 Expired was sent");
+                }
                 return;
             }
         };

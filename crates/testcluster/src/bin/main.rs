@@ -104,13 +104,18 @@ async fn wait_for_signal() {
                     _ = tokio::signal::ctrl_c() => {}
                 }
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+            Err(error) => {
+                tracing::warn!(%error, "SIGTERM handler unavailable; stopping on Ctrl-C only");
+                ctrl_c().await;
             }
         }
     }
     #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+    ctrl_c().await;
+}
+
+async fn ctrl_c() {
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        tracing::warn!(%error, "Ctrl-C handler unavailable; stopping now");
     }
 }

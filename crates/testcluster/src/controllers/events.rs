@@ -4,13 +4,33 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::Logged;
 use crate::ops::{self, WriteOptions};
-use crate::registry::def_of;
+use crate::registry;
 use crate::state::State;
 use crate::status::ApiError;
 
-/// Records a core/v1 Event about `involved` (an ObjectReference).
+/// Records a core/v1 Event about `involved` (an ObjectReference); a failure is logged, as a
+/// component's event recorder does, and never stops the step that reported it.
 pub fn record(
+    st: &Arc<State>,
+    ns: &str,
+    involved: &Value,
+    event_type: &str,
+    reason: &str,
+    message: &str,
+) {
+    let object = format!(
+        "{} {ns}/{}",
+        involved["kind"].as_str().unwrap_or("object"),
+        involved["name"].as_str().unwrap_or_default()
+    );
+    create(st, ns, involved, event_type, reason, message)
+        .logged(&format!("record event {reason}"), &object);
+}
+
+/// Creates the Event object.
+pub fn create(
     st: &Arc<State>,
     ns: &str,
     involved: &Value,
@@ -22,7 +42,7 @@ pub fn record(
     let suffix: u64 = rand::random::<u64>() >> 12;
     let now = ops::now();
     let component = match reason {
-        "Scheduled" => "default-scheduler",
+        "Scheduled" | "FailedScheduling" => "default-scheduler",
         "Pulling" | "Pulled" | "Created" | "Started" | "Failed" | "BackOff" | "Killing" => {
             "kubelet"
         }
@@ -49,7 +69,7 @@ pub fn record(
     });
     ops::create(
         st,
-        def_of("", "events"),
+        &registry::EVENTS,
         ns,
         event,
         &WriteOptions::by(component),

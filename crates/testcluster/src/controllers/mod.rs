@@ -1,6 +1,6 @@
 //! Simulated controllers: they watch the store and move objects the way a cluster would
-//! (Deployment → ReplicaSet → Pods, StatefulSets, Jobs, claims, certificates, routes, load
-//! balancers), recording Events for each step.
+//! (Deployment → ReplicaSet → Pods, StatefulSets, DaemonSets, Jobs, quotas, claims, certificates,
+//! routes, load balancers), recording Events for each step.
 
 pub mod events;
 mod kubelet;
@@ -8,6 +8,7 @@ mod network;
 mod storage;
 mod workloads;
 
+pub use network::assign_load_balancers;
 pub use workloads::trigger_cronjob;
 
 use std::collections::HashSet;
@@ -17,25 +18,30 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-use crate::registry::def_of;
+use crate::registry::{self, ResourceDef};
 use crate::state::State;
+use crate::status::ApiError;
 use crate::store::{EventType, rid};
 
 /// The resources the controllers react to.
-const WATCHED: &[(&str, &str)] = &[
-    ("apps", "deployments"),
-    ("apps", "replicasets"),
-    ("apps", "statefulsets"),
-    ("batch", "jobs"),
-    ("", "pods"),
-    ("", "persistentvolumeclaims"),
-    ("", "services"),
-    ("networking.k8s.io", "ingresses"),
-    ("cert-manager.io", "certificates"),
-    ("cert-manager.io", "issuers"),
-    ("cert-manager.io", "clusterissuers"),
-    ("gateway.networking.k8s.io", "httproutes"),
-    ("gateway.networking.k8s.io", "gateways"),
+const WATCHED: &[&ResourceDef] = &[
+    &registry::DEPLOYMENTS,
+    &registry::REPLICASETS,
+    &registry::STATEFULSETS,
+    &registry::DAEMONSETS,
+    &registry::JOBS,
+    &registry::PODS,
+    &registry::PERSISTENTVOLUMECLAIMS,
+    &registry::SECRETS,
+    &registry::CONFIGMAPS,
+    &registry::RESOURCEQUOTAS,
+    &registry::SERVICES,
+    &registry::INGRESSES,
+    &registry::CERTIFICATES,
+    &registry::ISSUERS,
+    &registry::CLUSTERISSUERS,
+    &registry::HTTPROUTES,
+    &registry::GATEWAYS,
 ];
 
 /// Controller-wide memory: pods whose start is already scheduled.
@@ -47,13 +53,14 @@ pub(crate) struct Memory {
 /// Runs every controller until `shutdown`.
 pub async fn run(st: Arc<State>, shutdown: CancellationToken) {
     let mut streams = Vec::new();
-    for (group, plural) in WATCHED {
-        let def = def_of(group, plural);
-        if let Ok((backlog, rx)) = st.store.watch(rid(def), None, None) {
-            let backlog = futures::stream::iter(backlog);
-            let live = tokio_stream::wrappers::UnboundedReceiverStream::new(rx);
-            streams.push(backlog.chain(live).boxed());
-        }
+    for def in WATCHED {
+        // A watch from the current state (no resourceVersion) cannot be too old.
+        let Ok((backlog, rx)) = st.store.watch(rid(def), None, None) else {
+            continue;
+        };
+        let backlog = futures::stream::iter(backlog);
+        let live = tokio_stream::wrappers::UnboundedReceiverStream::new(rx);
+        streams.push(backlog.chain(live).boxed());
     }
     let mut events = futures::stream::select_all(streams);
     let memory = Arc::new(Memory::default());
@@ -62,12 +69,10 @@ pub async fn run(st: Arc<State>, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             event = events.next() => {
                 let Some(event) = event else { return };
-                if event.kind == EventType::Deleted {
-                    owner_changed(&st, &event.object);
-                    continue;
+                if event.kind != EventType::Deleted {
+                    reconcile(&st, &memory, event.resource.1, &event.object);
                 }
-                reconcile(&st, &memory, event.resource.1, &event.object);
-                owner_changed(&st, &event.object);
+                neighbours_changed(&st, &memory, event.resource.1, &event.object);
             }
         }
     }
@@ -81,9 +86,11 @@ fn reconcile(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: &Value) {
         "deployments" => workloads::deployment(st, obj),
         "replicasets" => workloads::replicaset(st, obj),
         "statefulsets" => workloads::statefulset(st, obj),
+        "daemonsets" => workloads::daemonset(st, obj),
         "jobs" => workloads::job(st, obj),
         "pods" => kubelet::pod(st, memory, obj),
         "persistentvolumeclaims" => storage::claim(st, obj),
+        "resourcequotas" => crate::quota::refresh(st, meta_str(obj, "namespace")),
         "services" => network::service(st, obj),
         "ingresses" => network::ingress(st, obj),
         "certificates" => network::certificate(st, obj),
@@ -94,13 +101,25 @@ fn reconcile(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: &Value) {
     }
 }
 
-/// A change to a dependent re-runs its controller owner (pods → ReplicaSet/StatefulSet/Job,
-/// ReplicaSets → Deployment).
-fn owner_changed(st: &Arc<State>, obj: &Value) {
-    let ns = obj
-        .pointer("/metadata/namespace")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+/// What a change means for other objects: pods and ReplicaSets re-run their controller owner,
+/// pods and quotas re-count the namespace's quotas (a raised quota lets failed creates retry),
+/// and claims, Secrets and ConfigMaps let waiting pods go on.
+fn neighbours_changed(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: &Value) {
+    let ns = meta_str(obj, "namespace");
+    match plural {
+        "pods" => crate::quota::refresh(st, ns),
+        "resourcequotas" => {
+            for def in [&registry::REPLICASETS, &registry::JOBS] {
+                for owner in st.store.list(rid(def), Some(ns)).0 {
+                    reconcile(st, memory, def.plural, &owner);
+                }
+            }
+        }
+        "persistentvolumeclaims" | "secrets" | "configmaps" => {
+            kubelet::dependency_changed(st, memory, ns);
+        }
+        _ => {}
+    }
     for owner in obj
         .pointer("/metadata/ownerReferences")
         .and_then(Value::as_array)
@@ -111,19 +130,18 @@ fn owner_changed(st: &Arc<State>, obj: &Value) {
             continue;
         }
         let name = owner["name"].as_str().unwrap_or_default();
-        let (group, plural) = match owner["kind"].as_str() {
-            Some("ReplicaSet") => ("apps", "replicasets"),
-            Some("Deployment") => ("apps", "deployments"),
-            Some("StatefulSet") => ("apps", "statefulsets"),
-            Some("Job") => ("batch", "jobs"),
-            _ => continue,
+        let Some(def) = owner["apiVersion"]
+            .as_str()
+            .zip(owner["kind"].as_str())
+            .and_then(|(v, k)| registry::def_by_kind(v, k))
+        else {
+            continue;
         };
-        if let Some(owner_obj) = st
-            .store
-            .get((group, def_of(group, plural).plural), ns, name)
+        if let Some(owner_obj) = st.store.get(rid(def), ns, name)
             && owner_obj.pointer("/metadata/deletionTimestamp").is_none()
+            && def.plural != "pods"
         {
-            reconcile(st, &Arc::new(Memory::default()), plural, &owner_obj);
+            reconcile(st, memory, def.plural, &owner_obj);
         }
     }
 }
@@ -133,6 +151,34 @@ pub(crate) fn meta_str<'a>(obj: &'a Value, field: &str) -> &'a str {
     obj.pointer(&format!("/metadata/{field}"))
         .and_then(Value::as_str)
         .unwrap_or_default()
+}
+
+/// `Kind namespace/name`, how the controllers' log lines name an object.
+pub(crate) fn describe(obj: &Value) -> String {
+    let kind = obj["kind"].as_str().unwrap_or("object");
+    match meta_str(obj, "namespace") {
+        "" => format!("{kind} {}", meta_str(obj, "name")),
+        ns => format!("{kind} {ns}/{}", meta_str(obj, "name")),
+    }
+}
+
+/// A controller step that failed is logged with its object and error, never dropped: the next
+/// event about the object retries it, as a controller's work queue would.
+pub(crate) trait Logged<T> {
+    /// The value, or `None` after logging what failed.
+    fn logged(self, step: &str, object: &str) -> Option<T>;
+}
+
+impl<T> Logged<T> for Result<T, ApiError> {
+    fn logged(self, step: &str, object: &str) -> Option<T> {
+        match self {
+            Ok(v) => Some(v),
+            Err(error) => {
+                tracing::warn!(object, %error, "controller step failed: {step}");
+                None
+            }
+        }
+    }
 }
 
 /// An ownerReference to `owner` as its controller.
@@ -148,16 +194,11 @@ pub(crate) fn controller_ref(owner: &Value) -> Value {
 }
 
 /// Objects of a resource in a namespace controlled by `owner`.
-pub(crate) fn owned(
-    st: &State,
-    group: &'static str,
-    plural: &'static str,
-    owner: &Value,
-) -> Vec<Value> {
+pub(crate) fn owned(st: &State, def: &'static ResourceDef, owner: &Value) -> Vec<Value> {
     let uid = meta_str(owner, "uid");
     let ns = meta_str(owner, "namespace");
     st.store
-        .list((group, plural), Some(ns))
+        .list(rid(def), Some(ns))
         .0
         .into_iter()
         .filter(|o| {

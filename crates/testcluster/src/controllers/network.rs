@@ -5,10 +5,11 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::events::{record, reference};
-use super::{condition, meta_str};
+use super::{Logged, condition, describe, meta_str};
 use crate::ops;
-use crate::registry::def_of;
+use crate::registry;
 use crate::state::State;
+use crate::store::rid;
 
 fn lb_ip(obj: &Value) -> String {
     let uid = meta_str(obj, "uid");
@@ -16,46 +17,54 @@ fn lb_ip(obj: &Value) -> String {
     format!("172.18.255.{n}")
 }
 
-/// LoadBalancer Services get an ingress IP.
+/// LoadBalancer Services get an ingress IP while a load-balancer controller is installed.
 pub fn service(st: &Arc<State>, svc: &Value) {
-    if svc.pointer("/spec/type").and_then(Value::as_str) != Some("LoadBalancer") {
+    if svc.pointer("/spec/type").and_then(Value::as_str) != Some("LoadBalancer")
+        || !st.sim.load_balancers()
+    {
         return;
     }
     let ip = lb_ip(svc);
-    let _ = ops::write_status(
+    ops::write_status(
         st,
-        def_of("", "services"),
+        &registry::SERVICES,
         meta_str(svc, "namespace"),
         meta_str(svc, "name"),
         "cloud-controller-manager",
         |_| Some(json!({"loadBalancer": {"ingress": [{"ip": ip, "ipMode": "VIP"}]}})),
-    );
+    )
+    .logged("assign a load-balancer address", &describe(svc));
+}
+
+/// A load-balancer controller was installed: it serves the Services that were waiting.
+pub fn assign_load_balancers(st: &Arc<State>) {
+    for svc in st.store.list(rid(&registry::SERVICES), None).0 {
+        service(st, &svc);
+    }
 }
 
 /// Ingresses get the ingress controller's address.
 pub fn ingress(st: &Arc<State>, ing: &Value) {
     let ip = lb_ip(ing);
-    let _ = ops::write_status(
+    ops::write_status(
         st,
-        def_of("networking.k8s.io", "ingresses"),
+        &registry::INGRESSES,
         meta_str(ing, "namespace"),
         meta_str(ing, "name"),
         "ingress-controller",
         |_| Some(json!({"loadBalancer": {"ingress": [{"ip": ip}]}})),
-    );
+    )
+    .logged("update status", &describe(ing));
 }
 
 /// Issuers become Ready.
 pub fn issuer(st: &Arc<State>, plural: &str, iss: &Value) {
-    let def = def_of(
-        "cert-manager.io",
-        if plural == "issuers" {
-            "issuers"
-        } else {
-            "clusterissuers"
-        },
-    );
-    let _ = ops::write_status(
+    let def = if plural == "issuers" {
+        &registry::ISSUERS
+    } else {
+        &registry::CLUSTERISSUERS
+    };
+    ops::write_status(
         st,
         def,
         meta_str(iss, "namespace"),
@@ -66,7 +75,8 @@ pub fn issuer(st: &Arc<State>, plural: &str, iss: &Value) {
                 json!({"conditions": [condition(cur.get("status"), "Ready", true, "IsReady", "")]}),
             )
         },
-    );
+    )
+    .logged("update status", &describe(iss));
 }
 
 /// Certificates are issued: the TLS Secret is written and the Ready condition set.
@@ -84,7 +94,7 @@ pub fn certificate(st: &Arc<State>, cert: &Value) {
         return;
     }
     if let Some(secret) = cert.pointer("/spec/secretName").and_then(Value::as_str) {
-        let secrets = def_of("", "secrets");
+        let secrets = &registry::SECRETS;
         if st
             .store
             .get(crate::store::rid(secrets), ns, secret)
@@ -95,16 +105,17 @@ pub fn certificate(st: &Arc<State>, cert: &Value) {
                 "type": "kubernetes.io/tls",
                 "data": {"tls.crt": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t", "tls.key": "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"},
             });
-            let _ = ops::create(
+            ops::create(
                 st,
                 secrets,
                 ns,
                 body,
                 &ops::WriteOptions::by("cert-manager-certificates-issuing"),
-            );
+            )
+            .logged("create a dependent object", &describe(cert));
         }
     }
-    let _ = record(
+    record(
         st,
         ns,
         &reference(cert),
@@ -115,9 +126,9 @@ pub fn certificate(st: &Arc<State>, cert: &Value) {
     let now = chrono::Utc::now();
     let fmt =
         |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let _ = ops::write_status(
+    ops::write_status(
         st,
-        def_of("cert-manager.io", "certificates"),
+        &registry::CERTIFICATES,
         ns,
         name,
         "cert-manager-certificates-readiness",
@@ -130,7 +141,8 @@ pub fn certificate(st: &Arc<State>, cert: &Value) {
                 "revision": 1,
             }))
         },
-    );
+    )
+.logged("update status", &describe(cert));
 }
 
 /// Gateways are accepted and programmed with an address.
@@ -140,9 +152,9 @@ pub fn gateway(st: &Arc<State>, gw: &Value) {
         .pointer("/metadata/generation")
         .cloned()
         .unwrap_or(json!(1));
-    let _ = ops::write_status(
+    ops::write_status(
         st,
-        def_of("gateway.networking.k8s.io", "gateways"),
+        &registry::GATEWAYS,
         meta_str(gw, "namespace"),
         meta_str(gw, "name"),
         "envoy-gateway",
@@ -168,7 +180,8 @@ pub fn gateway(st: &Arc<State>, gw: &Value) {
                 json!({"addresses": [{"type": "IPAddress", "value": ip}], "conditions": [accepted, programmed]}),
             )
         },
-    );
+    )
+.logged("update status", &describe(gw));
 }
 
 /// HTTPRoutes are Accepted by existing parent Gateways; ResolvedRefs reports missing Services.
@@ -178,8 +191,8 @@ pub fn httproute(st: &Arc<State>, route: &Value) {
         .pointer("/metadata/generation")
         .cloned()
         .unwrap_or(json!(1));
-    let gateways = def_of("gateway.networking.k8s.io", "gateways");
-    let services = def_of("", "services");
+    let gateways = &registry::GATEWAYS;
+    let services = &registry::SERVICES;
     let missing_backend = route
         .pointer("/spec/rules")
         .and_then(Value::as_array)
@@ -224,9 +237,9 @@ pub fn httproute(st: &Arc<State>, route: &Value) {
         })
         .cloned()
         .collect();
-    let _ = ops::write_status(
+    ops::write_status(
         st,
-        def_of("gateway.networking.k8s.io", "httproutes"),
+        &registry::HTTPROUTES,
         ns,
         meta_str(route, "name"),
         "envoy-gateway",
@@ -260,5 +273,6 @@ pub fn httproute(st: &Arc<State>, route: &Value) {
             .collect();
             Some(json!({"parents": parents}))
         },
-    );
+    )
+.logged("update status", &describe(route));
 }

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::events::{record, reference};
-use super::meta_str;
+use super::{Logged, describe, meta_str};
 use crate::ops::{self, WriteOptions};
-use crate::registry::def_of;
+use crate::registry;
 use crate::state::State;
 
 const MANAGER: &str = "kube-controller-manager";
@@ -24,13 +24,14 @@ pub fn claim(st: &Arc<State>, pvc: &Value) {
         .pointer("/spec/storageClassName")
         .and_then(Value::as_str)
         .unwrap_or("standard");
-    let claims = def_of("", "persistentvolumeclaims");
+    let claims = &registry::PERSISTENTVOLUMECLAIMS;
     if st.sim.class_unbound(class) {
         if pvc.pointer("/status/phase").is_none() {
-            let _ = ops::write_status(st, claims, ns, name, MANAGER, |_| {
+            ops::write_status(st, claims, ns, name, MANAGER, |_| {
                 Some(json!({"phase": "Pending"}))
-            });
-            let _ = record(
+            })
+            .logged("update status", &describe(pvc));
+            record(
                 st,
                 ns,
                 &reference(pvc),
@@ -61,12 +62,16 @@ pub fn claim(st: &Arc<State>, pvc: &Value) {
             "claimRef": {"kind": "PersistentVolumeClaim", "namespace": ns, "name": name, "uid": meta_str(pvc, "uid"), "apiVersion": "v1"},
         },
     });
-    let pvs = def_of("", "persistentvolumes");
-    if ops::create(st, pvs, "", pv, &WriteOptions::by(MANAGER)).is_ok() {
-        let _ = ops::write_status(st, pvs, "", &pv_name, MANAGER, |_| {
+    let pvs = &registry::PERSISTENTVOLUMES;
+    if ops::create(st, pvs, "", pv, &WriteOptions::by(MANAGER))
+        .logged("provision a volume", &describe(pvc))
+        .is_some()
+    {
+        ops::write_status(st, pvs, "", &pv_name, MANAGER, |_| {
             Some(json!({"phase": "Bound"}))
-        });
-        let _ = record(
+        })
+        .logged("update status", &describe(pvc));
+        record(
             st,
             ns,
             &reference(pvc),
@@ -75,11 +80,13 @@ pub fn claim(st: &Arc<State>, pvc: &Value) {
             &format!("Successfully provisioned volume {pv_name}"),
         );
     }
-    let _ = ops::write_main(st, claims, ns, name, MANAGER, |o| {
+    ops::write_main(st, claims, ns, name, MANAGER, |o| {
         o["spec"]["volumeName"] = json!(pv_name);
         o["spec"]["storageClassName"] = json!(class);
-    });
-    let _ = ops::write_status(st, claims, ns, name, MANAGER, |_| {
+    })
+    .logged("update the spec", &describe(pvc));
+    ops::write_status(st, claims, ns, name, MANAGER, |_| {
         Some(json!({"phase": "Bound", "accessModes": modes, "capacity": capacity}))
-    });
+    })
+    .logged("update status", &describe(pvc));
 }

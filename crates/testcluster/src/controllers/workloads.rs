@@ -5,10 +5,11 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::events::{record, reference};
-use super::{condition, controller_ref, meta_str, owned, pod_ready};
+use super::{Logged, condition, controller_ref, describe, meta_str, owned, pod_ready};
 use crate::ops::{self, DeleteOptions, WriteOptions};
-use crate::registry::def_of;
+use crate::registry;
 use crate::state::State;
+use crate::store::rid;
 
 const MANAGER: &str = "kube-controller-manager";
 
@@ -44,8 +45,8 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
     let hash = template_hash(&template);
     let rs_name = format!("{name}-{hash}");
     let want = replicas(dep);
-    let rs_def = def_of("apps", "replicasets");
-    let mut all_rs = owned(st, "apps", "replicasets", dep);
+    let rs_def = &registry::REPLICASETS;
+    let mut all_rs = owned(st, &registry::REPLICASETS, dep);
     if !all_rs.iter().any(|r| meta_str(r, "name") == rs_name) {
         let mut tpl = template.clone();
         tpl["metadata"]["labels"]["pod-template-hash"] = json!(hash);
@@ -61,8 +62,10 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
                 "annotations": {"deployment.kubernetes.io/revision": (all_rs.len() + 1).to_string()}},
             "spec": {"replicas": want, "selector": selector, "template": tpl},
         });
-        if let Ok(created) = ops::create(st, rs_def, ns, rs, &WriteOptions::by(MANAGER)) {
-            let _ = record(
+        if let Some(created) = ops::create(st, rs_def, ns, rs, &WriteOptions::by(MANAGER))
+            .logged("create the ReplicaSet", &describe(dep))
+        {
+            record(
                 st,
                 ns,
                 &reference(dep),
@@ -82,11 +85,12 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
         if replicas(rs) != target {
             let from = replicas(rs);
             let rs_name_here = meta_str(rs, "name").to_string();
-            let _ = ops::write_main(st, rs_def, ns, &rs_name_here, MANAGER, |o| {
+            ops::write_main(st, rs_def, ns, &rs_name_here, MANAGER, |o| {
                 o["spec"]["replicas"] = json!(target)
-            });
+            })
+            .logged("update the spec", &describe(dep));
             let verb = if target > from { "up" } else { "down" };
-            let _ = record(
+            record(
                 st,
                 ns,
                 &reference(dep),
@@ -96,7 +100,7 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
             );
         }
     }
-    let all_rs = owned(st, "apps", "replicasets", dep);
+    let all_rs = owned(st, &registry::REPLICASETS, dep);
     let sum = |p: &str| all_rs.iter().map(|r| int(r, p)).sum::<i64>();
     let current = all_rs.iter().find(|r| meta_str(r, "name") == rs_name);
     let updated = current.map_or(0, |r| int(r, "/status/replicas"));
@@ -106,9 +110,20 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
         sum("/status/availableReplicas"),
     );
     let generation = int(dep, "/metadata/generation");
-    let _ = ops::write_status(
+    // kube-controller-manager carries a ReplicaSet's failure (the new one's first) up to the
+    // Deployment, so a quota or admission refusal is visible where the user looks.
+    let replica_failure = current
+        .into_iter()
+        .chain(all_rs.iter().filter(|r| meta_str(r, "name") != rs_name))
+        .find_map(|r| {
+            r.pointer("/status/conditions")
+                .and_then(Value::as_array)
+                .and_then(|c| c.iter().find(|c| c["type"] == "ReplicaFailure"))
+        })
+        .cloned();
+    ops::write_status(
         st,
-        def_of("apps", "deployments"),
+        &registry::DEPLOYMENTS,
         ns,
         name,
         MANAGER,
@@ -161,10 +176,21 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
                     &format!("ReplicaSet \"{rs_name}\" is progressing."),
                 )
             };
-            status["conditions"] = json!([available_cond, progressing]);
+            let mut conditions = vec![available_cond, progressing];
+            if let Some(f) = &replica_failure {
+                conditions.push(condition(
+                    prev,
+                    "ReplicaFailure",
+                    true,
+                    f["reason"].as_str().unwrap_or("FailedCreate"),
+                    f["message"].as_str().unwrap_or_default(),
+                ));
+            }
+            status["conditions"] = json!(conditions);
             Some(status)
         },
-    );
+    )
+.logged("update status", &describe(dep));
 }
 
 fn new_pod(owner: &Value, name: &str, extra_labels: &[(&str, String)]) -> Value {
@@ -177,11 +203,10 @@ fn new_pod(owner: &Value, name: &str, extra_labels: &[(&str, String)]) -> Value 
         meta["labels"][*k] = json!(v);
     }
     meta["ownerReferences"] = json!([controller_ref(owner)]);
-    let mut spec = owner
+    let spec = owner
         .pointer("/spec/template/spec")
         .cloned()
         .unwrap_or(json!({}));
-    spec["nodeName"] = json!("testcluster-node");
     json!({"metadata": meta, "spec": spec})
 }
 
@@ -192,27 +217,30 @@ fn random_suffix() -> String {
         .collect()
 }
 
-/// ReplicaSet: keeps spec.replicas pods.
+/// ReplicaSet: keeps spec.replicas pods. A create the API server refuses (an exceeded quota, an
+/// admission error) stops the round, is recorded as a FailedCreate Warning and shows as the
+/// `ReplicaFailure` condition until the ReplicaSet has its pods, as kube-controller-manager does.
 pub fn replicaset(st: &Arc<State>, rs: &Value) {
     let ns = meta_str(rs, "namespace");
     let name = meta_str(rs, "name");
     let want = replicas(rs);
-    let pods_def = def_of("", "pods");
-    let mut pods: Vec<Value> = owned(st, "", "pods", rs)
+    let who = describe(rs);
+    let mut pods: Vec<Value> = owned(st, &registry::PODS, rs)
         .into_iter()
         .filter(|p| p.pointer("/metadata/deletionTimestamp").is_none())
         .collect();
+    let mut failure = None;
     while (pods.len() as i64) < want {
         let pod_name = format!("{name}-{}", random_suffix());
         match ops::create(
             st,
-            pods_def,
+            &registry::PODS,
             ns,
             new_pod(rs, &pod_name, &[]),
             &WriteOptions::by(MANAGER),
         ) {
             Ok(p) => {
-                let _ = record(
+                record(
                     st,
                     ns,
                     &reference(rs),
@@ -222,14 +250,33 @@ pub fn replicaset(st: &Arc<State>, rs: &Value) {
                 );
                 pods.push(p);
             }
-            Err(_) => break,
+            Err(e) => {
+                record(
+                    st,
+                    ns,
+                    &reference(rs),
+                    "Warning",
+                    "FailedCreate",
+                    &format!("Error creating: {}", e.message),
+                );
+                failure = Some(e.message);
+                break;
+            }
         }
     }
     while (pods.len() as i64) > want {
         let Some(p) = pods.pop() else { break };
         let pod_name = meta_str(&p, "name").to_string();
-        if ops::delete(st, pods_def, ns, &pod_name, &DeleteOptions::default()).is_ok() {
-            let _ = record(
+        let deleted = ops::delete(
+            st,
+            &registry::PODS,
+            ns,
+            &pod_name,
+            &DeleteOptions::default(),
+        )
+        .logged("delete a surplus pod", &who);
+        if deleted.is_some() {
+            record(
                 st,
                 ns,
                 &reference(rs),
@@ -241,14 +288,29 @@ pub fn replicaset(st: &Arc<State>, rs: &Value) {
     }
     let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
     let generation = int(rs, "/metadata/generation");
-    let _ = ops::write_status(st, def_of("apps", "replicasets"), ns, name, MANAGER, |_| {
+    ops::write_status(st, &registry::REPLICASETS, ns, name, MANAGER, |cur| {
+        let prev = cur.get("status");
         let mut s = json!({"replicas": pods.len(), "fullyLabeledReplicas": pods.len(), "observedGeneration": generation});
         if ready > 0 {
             s["readyReplicas"] = json!(ready);
             s["availableReplicas"] = json!(ready);
         }
+        // The condition stays until a round creates every missing pod.
+        let kept = prev
+            .and_then(|p| p["conditions"].as_array())
+            .and_then(|c| c.iter().find(|c| c["type"] == "ReplicaFailure"))
+            .filter(|_| (pods.len() as i64) < want)
+            .cloned();
+        match (failure, kept) {
+            (Some(message), _) => {
+                s["conditions"] = json!([condition(prev, "ReplicaFailure", true, "FailedCreate", &message)]);
+            }
+            (None, Some(c)) => s["conditions"] = json!([c]),
+            (None, None) => {}
+        }
         Some(s)
-    });
+    })
+    .logged("update status", &who);
 }
 
 /// StatefulSet: pods `name-0..n` (one at a time for OrderedReady), claims from templates.
@@ -264,8 +326,8 @@ pub fn statefulset(st: &Arc<State>, sts: &Value) {
         "{name}-{}",
         template_hash(sts.pointer("/spec/template").unwrap_or(&Value::Null))
     );
-    let pods_def = def_of("", "pods");
-    let mut pods = owned(st, "", "pods", sts);
+    let pods_def = &registry::PODS;
+    let mut pods = owned(st, &registry::PODS, sts);
     for ordinal in 0..want {
         let pod_name = format!("{name}-{ordinal}");
         if pods.iter().any(|p| meta_str(p, "name") == pod_name) {
@@ -281,15 +343,24 @@ pub fn statefulset(st: &Arc<State>, sts: &Value) {
             .flatten()
         {
             let claim_name = format!("{}-{pod_name}", meta_str(tpl, "name"));
+            // Claims outlive their pods: a recreated pod gets the claim it had.
+            if st
+                .store
+                .get(rid(&registry::PERSISTENTVOLUMECLAIMS), ns, &claim_name)
+                .is_some()
+            {
+                continue;
+            }
             let mut claim = tpl.clone();
             claim["metadata"] = json!({"name": claim_name, "labels": sts.pointer("/spec/selector/matchLabels").cloned().unwrap_or(json!({}))});
-            let _ = ops::create(
+            ops::create(
                 st,
-                def_of("", "persistentvolumeclaims"),
+                &registry::PERSISTENTVOLUMECLAIMS,
                 ns,
                 claim,
                 &WriteOptions::by(MANAGER),
-            );
+            )
+            .logged("create a claim from a template", &describe(sts));
         }
         let mut pod = new_pod(
             sts,
@@ -303,8 +374,10 @@ pub fn statefulset(st: &Arc<State>, sts: &Value) {
         if let Some(svc) = sts.pointer("/spec/serviceName").and_then(Value::as_str) {
             pod["spec"]["subdomain"] = json!(svc);
         }
-        if let Ok(p) = ops::create(st, pods_def, ns, pod, &WriteOptions::by(MANAGER)) {
-            let _ = record(
+        if let Some(p) = ops::create(st, pods_def, ns, pod, &WriteOptions::by(MANAGER))
+            .logged("create a pod", &describe(sts))
+        {
+            record(
                 st,
                 ns,
                 &reference(sts),
@@ -325,44 +398,111 @@ pub fn statefulset(st: &Arc<State>, sts: &Value) {
             .and_then(|o| o.parse::<i64>().ok())
             .is_some_and(|o| o >= want)
     }) {
-        let _ = ops::delete(
+        ops::delete(
             st,
             pods_def,
             ns,
             meta_str(p, "name"),
             &DeleteOptions::default(),
-        );
+        )
+        .logged("delete a dependent object", &describe(sts));
     }
-    let pods: Vec<Value> = owned(st, "", "pods", sts);
+    let pods: Vec<Value> = owned(st, &registry::PODS, sts);
     let ready = pods.iter().filter(|p| pod_ready(p)).count();
     let generation = int(sts, "/metadata/generation");
-    let _ = ops::write_status(
-        st,
-        def_of("apps", "statefulsets"),
-        ns,
-        name,
-        MANAGER,
-        |_| {
-            Some(json!({
-                "observedGeneration": generation,
-                "replicas": pods.len(),
-                "readyReplicas": ready,
-                "currentReplicas": pods.len(),
-                "updatedReplicas": pods.len(),
-                "availableReplicas": ready,
-                "currentRevision": revision,
-                "updateRevision": revision,
-                "collisionCount": 0,
-            }))
-        },
-    );
+    ops::write_status(st, &registry::STATEFULSETS, ns, name, MANAGER, |_| {
+        Some(json!({
+            "observedGeneration": generation,
+            "replicas": pods.len(),
+            "readyReplicas": ready,
+            "currentReplicas": pods.len(),
+            "updatedReplicas": pods.len(),
+            "availableReplicas": ready,
+            "currentRevision": revision,
+            "updateRevision": revision,
+            "collisionCount": 0,
+        }))
+    })
+    .logged("update status", &describe(sts));
+}
+
+/// DaemonSet: one pod on the cluster's one node, replaced when the template changes.
+pub fn daemonset(st: &Arc<State>, ds: &Value) {
+    let ns = meta_str(ds, "namespace");
+    let name = meta_str(ds, "name");
+    let who = describe(ds);
+    let revision = template_hash(ds.pointer("/spec/template").unwrap_or(&Value::Null));
+    let mut pods = Vec::new();
+    for p in owned(st, &registry::PODS, ds) {
+        let current =
+            p.pointer("/metadata/labels/controller-revision-hash") == Some(&json!(revision));
+        if current || p.pointer("/metadata/deletionTimestamp").is_some() {
+            pods.push(p);
+        } else {
+            ops::delete(
+                st,
+                &registry::PODS,
+                ns,
+                meta_str(&p, "name"),
+                &DeleteOptions::default(),
+            )
+            .logged("delete an outdated pod", &who);
+        }
+    }
+    if pods.is_empty() {
+        let pod_name = format!("{name}-{}", random_suffix());
+        let pod = new_pod(
+            ds,
+            &pod_name,
+            &[
+                ("controller-revision-hash", revision.clone()),
+                (
+                    "pod-template-generation",
+                    int(ds, "/metadata/generation").to_string(),
+                ),
+            ],
+        );
+        if let Some(p) = ops::create(st, &registry::PODS, ns, pod, &WriteOptions::by(MANAGER))
+            .logged("create a pod", &who)
+        {
+            record(
+                st,
+                ns,
+                &reference(ds),
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: {pod_name}"),
+            );
+            pods.push(p);
+        }
+    }
+    let ready = pods.iter().filter(|p| pod_ready(p)).count();
+    let scheduled = pods.len();
+    let generation = int(ds, "/metadata/generation");
+    ops::write_status(st, &registry::DAEMONSETS, ns, name, MANAGER, |_| {
+        let mut s = json!({
+            "observedGeneration": generation,
+            "currentNumberScheduled": scheduled,
+            "desiredNumberScheduled": 1,
+            "numberMisscheduled": 0,
+            "numberReady": ready,
+            "updatedNumberScheduled": scheduled,
+        });
+        if ready > 0 {
+            s["numberAvailable"] = json!(ready);
+        } else {
+            s["numberUnavailable"] = json!(1);
+        }
+        Some(s)
+    })
+    .logged("update status", &who);
 }
 
 /// Job: runs `parallelism` pods until `completions` succeed or `backoffLimit` failures.
 pub fn job(st: &Arc<State>, job: &Value) {
     let ns = meta_str(job, "namespace");
     let name = meta_str(job, "name");
-    let jobs_def = def_of("batch", "jobs");
+    let jobs_def = &registry::JOBS;
     let done = job
         .pointer("/status/conditions")
         .and_then(Value::as_array)
@@ -386,7 +526,7 @@ pub fn job(st: &Arc<State>, job: &Value) {
         .pointer("/spec/backoffLimit")
         .and_then(Value::as_i64)
         .unwrap_or(6);
-    let pods = owned(st, "", "pods", job);
+    let pods = owned(st, &registry::PODS, job);
     let phase = |p: &Value| {
         p.pointer("/status/phase")
             .and_then(Value::as_str)
@@ -407,29 +547,38 @@ pub fn job(st: &Arc<State>, job: &Value) {
         ];
         while to_start > 0 {
             let pod_name = format!("{name}-{}", random_suffix());
-            if ops::create(
+            match ops::create(
                 st,
-                def_of("", "pods"),
+                &registry::PODS,
                 ns,
                 new_pod(job, &pod_name, &labels),
                 &WriteOptions::by(MANAGER),
-            )
-            .is_ok()
-            {
-                let _ = record(
+            ) {
+                Ok(_) => record(
                     st,
                     ns,
                     &reference(job),
                     "Normal",
                     "SuccessfulCreate",
                     &format!("Created pod: {pod_name}"),
-                );
+                ),
+                Err(e) => {
+                    record(
+                        st,
+                        ns,
+                        &reference(job),
+                        "Warning",
+                        "FailedCreate",
+                        &format!("Error creating: {}", e.message),
+                    );
+                    break;
+                }
             }
             to_start -= 1;
         }
     }
     if complete {
-        let _ = record(
+        record(
             st,
             ns,
             &reference(job),
@@ -438,7 +587,7 @@ pub fn job(st: &Arc<State>, job: &Value) {
             "Job completed",
         );
     } else if failed_out {
-        let _ = record(
+        record(
             st,
             ns,
             &reference(job),
@@ -451,7 +600,7 @@ pub fn job(st: &Arc<State>, job: &Value) {
         .pointer("/status/startTime")
         .cloned()
         .unwrap_or_else(|| json!(ops::now()));
-    let _ = ops::write_status(st, jobs_def, ns, name, MANAGER, |cur| {
+    ops::write_status(st, jobs_def, ns, name, MANAGER, |cur| {
         let prev = cur.get("status");
         let mut s = json!({"startTime": start, "active": if complete || failed_out { 0 } else { active }, "ready": ready, "uncountedTerminatedPods": {}, "terminating": 0});
         if succeeded > 0 {
@@ -497,7 +646,8 @@ pub fn job(st: &Arc<State>, job: &Value) {
             ]);
         }
         Some(s)
-    });
+    })
+.logged("update status", &describe(job));
 }
 
 /// Runs a CronJob now: creates its Job and records lastScheduleTime (the scheduler's step).
@@ -506,7 +656,7 @@ pub fn trigger_cronjob(
     ns: &str,
     name: &str,
 ) -> Result<Value, crate::status::ApiError> {
-    let cj_def = def_of("batch", "cronjobs");
+    let cj_def = &registry::CRONJOBS;
     let cj = st
         .store
         .get(crate::store::rid(cj_def), ns, name)
@@ -519,14 +669,8 @@ pub fn trigger_cronjob(
         .unwrap_or(json!({}));
     tpl["metadata"]["name"] = json!(job_name);
     tpl["metadata"]["ownerReferences"] = json!([controller_ref(&cj)]);
-    let job = ops::create(
-        st,
-        def_of("batch", "jobs"),
-        ns,
-        tpl,
-        &WriteOptions::by(MANAGER),
-    )?;
-    let _ = record(
+    let job = ops::create(st, &registry::JOBS, ns, tpl, &WriteOptions::by(MANAGER))?;
+    record(
         st,
         ns,
         &reference(&cj),

@@ -26,11 +26,18 @@ pub struct ManagerEntry {
 
 impl ManagerEntry {
     fn scope(&self) -> Scope {
-        if self.subresource.as_deref() == Some("status") {
-            Scope::Status
-        } else {
-            Scope::Main
+        match self.subresource.as_deref() {
+            Some("status") => Scope::Status,
+            Some("scale") => Scope::Scale,
+            _ => Scope::Main,
         }
+    }
+
+    /// Whether the entry owns fields in the same part of the object (status or the rest) as a
+    /// write in `scope`: the scale subresource's `spec.replicas` competes with main-resource
+    /// managers.
+    fn same_part(&self, scope: Scope) -> bool {
+        self.scope().is_status() == scope.is_status()
     }
 
     /// How kube-apiserver names the manager in conflict messages.
@@ -105,7 +112,7 @@ pub struct Writer<'a> {
 
 impl Writer<'_> {
     fn subresource(&self) -> Option<String> {
-        (self.scope == Scope::Status).then(|| "status".to_string())
+        self.scope.subresource().map(str::to_string)
     }
 }
 
@@ -125,7 +132,7 @@ fn scoped(applied: &Value, scope: Scope) -> Value {
     let mut out = applied.clone();
     if let Some(map) = out.as_object_mut() {
         match scope {
-            Scope::Main => {
+            Scope::Main | Scope::Scale => {
                 map.remove("status");
             }
             Scope::Status => map
@@ -159,7 +166,7 @@ pub fn server_side_apply(
 
     let mut conflicts = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
-        if Some(i) == own || entry.scope() != writer.scope {
+        if Some(i) == own || !entry.same_part(writer.scope) {
             continue;
         }
         for leaf in applied_set.leaves() {
@@ -183,7 +190,7 @@ pub fn server_side_apply(
     let others = entries
         .iter()
         .enumerate()
-        .filter(|(i, e)| Some(*i) != own && e.scope() == writer.scope)
+        .filter(|(i, e)| Some(*i) != own && e.same_part(writer.scope))
         .fold(FieldSet::default(), |acc, (_, e)| acc.union(&e.fields));
     let abandoned = previously.difference(&applied_set).difference(&others);
 
@@ -236,7 +243,7 @@ pub fn track_update(old: Option<&Value>, new: &mut Value, writer: &Writer<'_>) {
     let removed = old
         .map(|o| FieldSet::of_object(o, writer.scope).difference(&new_set))
         .unwrap_or_default();
-    for entry in entries.iter_mut().filter(|e| e.scope() == writer.scope) {
+    for entry in entries.iter_mut().filter(|e| e.same_part(writer.scope)) {
         for leaf in changed.leaves().into_iter().chain(removed.leaves()) {
             entry.fields.remove_leaf(&leaf);
         }
@@ -381,7 +388,7 @@ mod tests {
             false,
         )
         .unwrap_err();
-        let e = conflict_error(crate::registry::def_of("apps", "deployments"), "web", &err);
+        let e = conflict_error(&crate::registry::DEPLOYMENTS, "web", &err);
         assert_eq!(
             e.message,
             "Apply failed with 1 conflict: conflict with \"kubectl-scale\" using apps/v1: .spec.replicas"

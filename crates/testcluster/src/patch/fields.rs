@@ -33,6 +33,25 @@ pub enum Scope {
     Main,
     /// The status subresource: `status` only.
     Status,
+    /// The scale subresource: `spec.replicas` of the main resource, recorded under its own
+    /// managedFields entry (`subresource: scale`).
+    Scale,
+}
+
+impl Scope {
+    /// Whether the scope writes `status` (the status subresource) rather than the rest.
+    pub fn is_status(self) -> bool {
+        self == Scope::Status
+    }
+
+    /// The `subresource` of the managedFields entries this scope writes.
+    pub fn subresource(self) -> Option<&'static str> {
+        match self {
+            Scope::Main => None,
+            Scope::Status => Some("status"),
+            Scope::Scale => Some("scale"),
+        }
+    }
 }
 
 impl FieldSet {
@@ -48,7 +67,7 @@ impl FieldSet {
             return set;
         };
         for (k, v) in map {
-            if IGNORED_TOP.contains(&k.as_str()) || ((k == "status") != (scope == Scope::Status)) {
+            if IGNORED_TOP.contains(&k.as_str()) || ((k == "status") != scope.is_status()) {
                 continue;
             }
             if k == "metadata" {

@@ -5,6 +5,12 @@ use std::sync::RwLock;
 
 use serde_json::{Value, json};
 
+use crate::status::ApiError;
+
+mod kinds;
+
+pub use kinds::*;
+
 /// A group of custom resources that is installed by a CRD bundle and can be switched off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CrdGroup {
@@ -100,441 +106,22 @@ impl ResourceDef {
     }
 }
 
-const CRUD: &[&str] = &[
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-];
-const CREATE_ONLY: &[&str] = &["create"];
-const ALL: &[&str] = &["all"];
-
-macro_rules! def {
-    ($group:expr, $version:expr, $kind:expr, $plural:expr, $singular:expr, $short:expr, $ns:expr, $verbs:expr, $sub:expr, $cat:expr, $crd:expr) => {
-        ResourceDef {
-            group: $group,
-            version: $version,
-            kind: $kind,
-            plural: $plural,
-            singular: $singular,
-            short_names: $short,
-            namespaced: $ns,
-            verbs: $verbs,
-            subresources: $sub,
-            categories: $cat,
-            crd: $crd,
-        }
-    };
-}
-
-/// Every resource the server knows, in discovery order.
-pub static RESOURCES: &[ResourceDef] = &[
-    def!(
-        "",
-        "v1",
-        "Namespace",
-        "namespaces",
-        "namespace",
-        &["ns"],
-        false,
-        &[
-            "create", "delete", "get", "list", "patch", "update", "watch"
-        ],
-        &["status"],
-        &[],
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "ConfigMap",
-        "configmaps",
-        "configmap",
-        &["cm"],
-        true,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "Secret",
-        "secrets",
-        "secret",
-        &[],
-        true,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "Service",
-        "services",
-        "service",
-        &["svc"],
-        true,
-        &[
-            "create",
-            "delete",
-            "deletecollection",
-            "get",
-            "list",
-            "patch",
-            "update",
-            "watch"
-        ],
-        &["status"],
-        ALL,
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "ServiceAccount",
-        "serviceaccounts",
-        "serviceaccount",
-        &["sa"],
-        true,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "PersistentVolume",
-        "persistentvolumes",
-        "persistentvolume",
-        &["pv"],
-        false,
-        CRUD,
-        &["status"],
-        &[],
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "PersistentVolumeClaim",
-        "persistentvolumeclaims",
-        "persistentvolumeclaim",
-        &["pvc"],
-        true,
-        CRUD,
-        &["status"],
-        &[],
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "Pod",
-        "pods",
-        "pod",
-        &["po"],
-        true,
-        CRUD,
-        &["status", "log"],
-        ALL,
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "Event",
-        "events",
-        "event",
-        &["ev"],
-        true,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "",
-        "v1",
-        "ResourceQuota",
-        "resourcequotas",
-        "resourcequota",
-        &["quota"],
-        true,
-        CRUD,
-        &["status"],
-        &[],
-        None
-    ),
-    def!(
-        "apps",
-        "v1",
-        "Deployment",
-        "deployments",
-        "deployment",
-        &["deploy"],
-        true,
-        CRUD,
-        &["status"],
-        ALL,
-        None
-    ),
-    def!(
-        "apps",
-        "v1",
-        "StatefulSet",
-        "statefulsets",
-        "statefulset",
-        &["sts"],
-        true,
-        CRUD,
-        &["status"],
-        ALL,
-        None
-    ),
-    def!(
-        "apps",
-        "v1",
-        "ReplicaSet",
-        "replicasets",
-        "replicaset",
-        &["rs"],
-        true,
-        CRUD,
-        &["status"],
-        ALL,
-        None
-    ),
-    def!(
-        "batch",
-        "v1",
-        "Job",
-        "jobs",
-        "job",
-        &[],
-        true,
-        CRUD,
-        &["status"],
-        ALL,
-        None
-    ),
-    def!(
-        "batch",
-        "v1",
-        "CronJob",
-        "cronjobs",
-        "cronjob",
-        &["cj"],
-        true,
-        CRUD,
-        &["status"],
-        ALL,
-        None
-    ),
-    def!(
-        "networking.k8s.io",
-        "v1",
-        "Ingress",
-        "ingresses",
-        "ingress",
-        &["ing"],
-        true,
-        CRUD,
-        &["status"],
-        &[],
-        None
-    ),
-    def!(
-        "networking.k8s.io",
-        "v1",
-        "NetworkPolicy",
-        "networkpolicies",
-        "networkpolicy",
-        &["netpol"],
-        true,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "rbac.authorization.k8s.io",
-        "v1",
-        "Role",
-        "roles",
-        "role",
-        &[],
-        true,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "rbac.authorization.k8s.io",
-        "v1",
-        "RoleBinding",
-        "rolebindings",
-        "rolebinding",
-        &[],
-        true,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "rbac.authorization.k8s.io",
-        "v1",
-        "ClusterRole",
-        "clusterroles",
-        "clusterrole",
-        &[],
-        false,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "rbac.authorization.k8s.io",
-        "v1",
-        "ClusterRoleBinding",
-        "clusterrolebindings",
-        "clusterrolebinding",
-        &[],
-        false,
-        CRUD,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "authorization.k8s.io",
-        "v1",
-        "SelfSubjectAccessReview",
-        "selfsubjectaccessreviews",
-        "selfsubjectaccessreview",
-        &[],
-        false,
-        CREATE_ONLY,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "authorization.k8s.io",
-        "v1",
-        "SelfSubjectRulesReview",
-        "selfsubjectrulesreviews",
-        "selfsubjectrulesreview",
-        &[],
-        false,
-        CREATE_ONLY,
-        &[],
-        &[],
-        None
-    ),
-    def!(
-        "gateway.networking.k8s.io",
-        "v1",
-        "Gateway",
-        "gateways",
-        "gateway",
-        &["gtw"],
-        true,
-        CRUD,
-        &["status"],
-        &["gateway-api"],
-        Some(CrdGroup::GatewayApi)
-    ),
-    def!(
-        "gateway.networking.k8s.io",
-        "v1",
-        "HTTPRoute",
-        "httproutes",
-        "httproute",
-        &[],
-        true,
-        CRUD,
-        &["status"],
-        &["gateway-api"],
-        Some(CrdGroup::GatewayApi)
-    ),
-    def!(
-        "cert-manager.io",
-        "v1",
-        "Certificate",
-        "certificates",
-        "certificate",
-        &["cert", "certs"],
-        true,
-        CRUD,
-        &["status"],
-        &["cert-manager"],
-        Some(CrdGroup::CertManager)
-    ),
-    def!(
-        "cert-manager.io",
-        "v1",
-        "Issuer",
-        "issuers",
-        "issuer",
-        &[],
-        true,
-        CRUD,
-        &["status"],
-        &["cert-manager"],
-        Some(CrdGroup::CertManager)
-    ),
-    def!(
-        "cert-manager.io",
-        "v1",
-        "ClusterIssuer",
-        "clusterissuers",
-        "clusterissuer",
-        &[],
-        false,
-        CRUD,
-        &["status"],
-        &["cert-manager"],
-        Some(CrdGroup::CertManager)
-    ),
-    def!(
-        "gateway.envoyproxy.io",
-        "v1alpha1",
-        "BackendTrafficPolicy",
-        "backendtrafficpolicies",
-        "backendtrafficpolicy",
-        &["btp"],
-        true,
-        CRUD,
-        &["status"],
-        &["envoy-gateway"],
-        Some(CrdGroup::EnvoyGateway)
-    ),
-];
-
-/// Looks a resource up by its definition-independent identity (for controllers).
-pub fn def_of(group: &str, plural: &str) -> &'static ResourceDef {
+/// Looks a resource up by its version-independent identity (group and plural), as stored objects
+/// and ownerReferences name it; an unknown resource is kube-apiserver's 404 for a path it does not
+/// serve.
+pub fn def_of(group: &str, plural: &str) -> Result<&'static ResourceDef, ApiError> {
     RESOURCES
         .iter()
+        .copied()
         .find(|d| d.group == group && d.plural == plural)
-        .unwrap_or(&RESOURCES[0])
+        .ok_or_else(ApiError::path_not_found)
 }
 
 /// The resource of an API version + kind.
 pub fn def_by_kind(api_version: &str, kind: &str) -> Option<&'static ResourceDef> {
     RESOURCES
         .iter()
+        .copied()
         .find(|d| d.api_version() == api_version && d.kind == kind)
 }
 
@@ -575,7 +162,7 @@ impl Registry {
 
     /// The served resources.
     pub fn resources(&self) -> impl Iterator<Item = &'static ResourceDef> + '_ {
-        RESOURCES.iter().filter(|d| self.served(d))
+        RESOURCES.iter().copied().filter(|d| self.served(d))
     }
 
     /// Resolves `group/version/plural` to a served resource.
@@ -655,15 +242,23 @@ impl Registry {
             for sub in d.subresources {
                 let (kind, verbs): (&str, &[&str]) = match *sub {
                     "log" => ("Pod", &["get"]),
+                    "scale" => ("Scale", &["get", "patch", "update"]),
                     _ => (d.kind, &["get", "patch", "update"]),
                 };
-                resources.push(json!({
+                let mut entry = json!({
                     "name": format!("{}/{sub}", d.plural),
                     "singularName": "",
                     "namespaced": d.namespaced,
                     "kind": kind,
                     "verbs": verbs,
-                }));
+                });
+                if *sub == "scale" {
+                    // The scale subresource speaks autoscaling/v1 Scale, which clients
+                    // (kubectl scale, HPA) learn from these two fields.
+                    entry["group"] = json!("autoscaling");
+                    entry["version"] = json!("v1");
+                }
+                resources.push(entry);
             }
         }
         let gv = if group.is_empty() {
@@ -725,7 +320,7 @@ impl Registry {
         }
         Some(json!({
             "openapi": "3.0.0",
-            "info": {"title": "Kubernetes", "version": "v1.33.0"},
+            "info": {"title": "Kubernetes", "version": "v1.36.0"},
             "paths": paths,
             "components": {"schemas": {}},
         }))

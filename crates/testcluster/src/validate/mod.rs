@@ -3,6 +3,7 @@
 mod crds;
 mod meta;
 mod names;
+mod updates;
 mod workloads;
 
 use serde_json::Value;
@@ -18,7 +19,10 @@ pub fn validate(def: &ResourceDef, obj: &Value, old: Option<&Value>) -> Vec<Caus
     if def.crd.is_some() {
         causes.extend(crds::validate(def.kind, obj));
     } else {
-        causes.extend(workloads::validate(def.kind, obj, old));
+        causes.extend(workloads::validate(def.kind, obj));
+    }
+    if let Some(old) = old {
+        causes.extend(updates::validate(def.kind, obj, old));
     }
     causes
 }

@@ -136,7 +136,12 @@ fn pod_spec(
 }
 
 /// Selector required, non-empty, matching the template's labels.
-fn selector_matches_template(causes: &mut Vec<Cause>, obj: &Value, template_path: &str) {
+fn selector_matches_template(
+    causes: &mut Vec<Cause>,
+    kind: &str,
+    obj: &Value,
+    template_path: &str,
+) {
     let Some(sel) = ptr(obj, "/spec/selector") else {
         causes.push(Cause::required("spec.selector"));
         return;
@@ -149,7 +154,7 @@ fn selector_matches_template(causes: &mut Vec<Cause>, obj: &Value, template_path
         Ok(s) if s.is_empty() => causes.push(Cause::invalid(
             "spec.selector",
             sel,
-            "empty selector is invalid for deployment",
+            format!("empty selector is invalid for {}", kind.to_lowercase()),
         )),
         Ok(s) if !s.matches(tpl_labels.and_then(Value::as_object)) => causes.push(Cause::invalid(
             format!("{field_base}.metadata.labels"),
@@ -168,19 +173,6 @@ fn non_negative(causes: &mut Vec<Cause>, obj: &Value, pointer: &str) {
             pointer.trim_start_matches('/').replace('/', "."),
             &json!(n),
             "must be greater than or equal to 0",
-        ));
-    }
-}
-
-fn immutable(causes: &mut Vec<Cause>, obj: &Value, old: Option<&Value>, pointer: &str) {
-    if let Some(old) = old
-        && old.pointer(pointer) != obj.pointer(pointer)
-    {
-        let v = obj.pointer(pointer).cloned().unwrap_or(Value::Null);
-        causes.push(Cause::invalid(
-            pointer.trim_start_matches('/').replace('/', "."),
-            &v,
-            "field is immutable",
         ));
     }
 }
@@ -239,12 +231,11 @@ fn quantity_present(obj: &Value, pointer: &str) -> bool {
 }
 
 /// Validates the spec of a built-in kind.
-pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
+pub fn validate(kind: &str, obj: &Value) -> Vec<Cause> {
     let mut causes = Vec::new();
     match kind {
-        "Deployment" | "ReplicaSet" | "StatefulSet" => {
-            selector_matches_template(&mut causes, obj, "/spec/template");
-            immutable(&mut causes, obj, old, "/spec/selector");
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => {
+            selector_matches_template(&mut causes, kind, obj, "/spec/template");
             non_negative(&mut causes, obj, "/spec/replicas");
             let claim_templates: Vec<&str> = obj["spec"]["volumeClaimTemplates"]
                 .as_array()
@@ -259,9 +250,6 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                 &["Always"],
                 &claim_templates,
             );
-            if kind == "StatefulSet" {
-                immutable(&mut causes, obj, old, "/spec/serviceName");
-            }
         }
         "Job" => {
             let spec = &obj["spec"]["template"]["spec"];
@@ -274,7 +262,6 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
             );
             non_negative(&mut causes, obj, "/spec/backoffLimit");
             non_negative(&mut causes, obj, "/spec/parallelism");
-            immutable(&mut causes, obj, old, "/spec/template");
         }
         "CronJob" => {
             match obj["spec"]["schedule"].as_str() {
@@ -314,9 +301,6 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                         causes.push(Cause::invalid(field.to_string(), &json!(k), "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
                     }
                 }
-            }
-            if kind == "Secret" {
-                immutable(&mut causes, obj, old, "/type");
             }
         }
         "PersistentVolumeClaim" => {
@@ -391,7 +375,6 @@ pub fn validate(kind: &str, obj: &Value, old: Option<&Value>) -> Vec<Cause> {
                     &["ClusterRole", "Role"],
                 )),
             }
-            immutable(&mut causes, obj, old, "/roleRef");
             for (i, s) in obj["subjects"].as_array().into_iter().flatten().enumerate() {
                 let sk = s["kind"].as_str().unwrap_or_default();
                 if !["ServiceAccount", "User", "Group"].contains(&sk) {
@@ -436,8 +419,8 @@ mod tests {
     /// kube-apiserver accepts StatefulSet containers mounting a volumeClaimTemplate by name.
     #[test]
     fn statefulset_mounts_may_name_claim_templates() {
-        assert!(validate("StatefulSet", &statefulset("data"), None).is_empty());
-        let causes = validate("StatefulSet", &statefulset("missing"), None);
+        assert!(validate("StatefulSet", &statefulset("data")).is_empty());
+        let causes = validate("StatefulSet", &statefulset("missing"));
         assert_eq!(causes.len(), 1, "{causes:?}");
     }
 }

@@ -167,7 +167,7 @@ pub fn detect(host: &HostEnv) -> Detection {
         .kubeconfig_files()
         .into_iter()
         .filter(|path| path.is_file())
-        .map(|path| read_file(path))
+        .map(read_file)
         .collect();
     Detection { in_cluster, files }
 }

@@ -211,6 +211,9 @@ fn finish(
     {
         keep_allocated_ips(old, new);
     }
+    if def.kind == "Secret" {
+        fold_string_data(new);
+    }
     apply_defaults(def.kind, new);
     if let Some(old) = old
         && has_generation(def)
@@ -254,6 +257,24 @@ fn keep_allocated_ips(old: &Value, new: &mut Value) {
         if unset && let Some(v) = old["spec"].get(key) {
             new["spec"][key] = v.clone();
         }
+    }
+}
+
+/// `stringData` is write-only: kube-apiserver folds it into `data` (base64, overriding keys
+/// present in both) and never stores it.
+fn fold_string_data(secret: &mut Value) {
+    use base64::Engine;
+    let Some(Value::Object(plain)) = secret.as_object_mut().and_then(|m| m.remove("stringData"))
+    else {
+        return;
+    };
+    if !secret["data"].is_object() {
+        secret["data"] = json!({});
+    }
+    for (k, v) in plain {
+        let text = v.as_str().unwrap_or_default();
+        secret["data"][k.as_str()] =
+            json!(base64::engine::general_purpose::STANDARD.encode(text.as_bytes()));
     }
 }
 

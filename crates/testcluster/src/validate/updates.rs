@@ -124,22 +124,33 @@ fn immutable_data(causes: &mut Vec<Cause>, obj: &Value, old: &Value, fields: &[&
     }
 }
 
-/// The primary cluster IP stays what was allocated.
+/// The primary cluster IP stays what was allocated. A changed `clusterIP` is mirrored into
+/// `clusterIPs` first (when the client left those alone), as the service registry does.
 fn service(causes: &mut Vec<Cause>, obj: &Value, old: &Value) {
-    let first = |o: &Value| {
-        at(o, "/spec/clusterIPs/0")
-            .or_else(|| at(o, "/spec/clusterIP"))
+    let ip = |o: &Value| {
+        at(o, "/spec/clusterIP")
             .and_then(Value::as_str)
             .filter(|ip| !ip.is_empty())
             .map(str::to_string)
     };
-    let (Some(before), Some(after)) = (first(old), first(obj)) else {
+    let Some(before) = at(old, "/spec/clusterIPs/0")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| ip(old))
+    else {
         return;
     };
-    if before != after {
-        let ips = at(obj, "/spec/clusterIPs")
-            .cloned()
-            .unwrap_or_else(|| json!([after]));
+    let ips = match (ip(obj), at(obj, "/spec/clusterIPs")) {
+        (Some(new_ip), ips)
+            if Some(&new_ip) != ip(old).as_ref() && ips == at(old, "/spec/clusterIPs") =>
+        {
+            json!([new_ip])
+        }
+        (_, Some(ips)) => ips.clone(),
+        (Some(new_ip), None) => json!([new_ip]),
+        (None, None) => return,
+    };
+    if ips[0].as_str().is_some_and(|after| after != before) {
         causes.push(Cause::invalid(
             "spec.clusterIPs[0]",
             &ips,

@@ -89,6 +89,15 @@ macro_rules! objects {
 
             /// The kind names, in declaration order.
             pub const KINDS: &'static [&'static str] = &[$(<$type as k8s_openapi::Resource>::KIND),+];
+
+            /// Apply tier of a kind by name, for objects known only by reference (prune, delete);
+            /// `None` for kinds the renderer does not produce.
+            pub fn tier_of_kind(kind: &str) -> Option<u8> {
+                $(
+                    if kind == <$type as k8s_openapi::Resource>::KIND { return Some($tier); }
+                )+
+                None
+            }
         }
     };
 }

@@ -1,0 +1,425 @@
+//! The plan: what applying an app would do to each object, found without side effects. Every kind
+//! is resolved by discovery, every object is dry-run on the server on its own (so objects that
+//! depend on each other never fail a whole-set dry-run), and the result is compared with what is
+//! live.
+
+use super::desired::{Desired, DesiredObject};
+use super::failure::{FailureKind, ObjectFailure, classify};
+use super::kinds::KindError;
+use super::normalize::{mask_secrets, strip, yaml_diff};
+use super::{ApplyError, Engine, FIELD_MANAGER};
+use crate::ObjectRef;
+use futures::{StreamExt as _, TryStreamExt as _};
+use k8s_openapi::api::core::v1::Namespace;
+use kube::api::{Api, Patch, PatchParams};
+use kubechart_manifest::{APPLYSET_PART_OF_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL, MANAGER};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// What applying does to one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    /// It does not exist yet.
+    Create,
+    /// It exists and some of our fields differ.
+    Update,
+    /// It exists exactly as desired: it will not be written.
+    Unchanged,
+    /// It exists but belongs to another app or to no app we know: taken over only when allowed.
+    Adopt,
+    /// It belongs to the app but the new revision no longer has it: deleted after the apply.
+    Prune,
+}
+
+/// A field another field manager owns, which applying takes over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldConflict {
+    /// The field, e.g. `spec.replicas`.
+    pub field: String,
+    /// Who owns it now, e.g. `kubectl-scale`.
+    pub manager: String,
+}
+
+/// One object in the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedObject {
+    /// Which object.
+    pub reference: ObjectRef,
+    /// The AppSpec entry it comes from; empty for objects only the inventory knows.
+    pub spec_path: String,
+    /// What applying does to it.
+    pub action: Action,
+    /// Unified YAML diff, live → desired, of the fields a user sets (Secret values masked).
+    pub diff: String,
+    /// For `adopt`: who the object belongs to now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Fields other managers own that applying takes over.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<FieldConflict>,
+    /// Why the object cannot be applied as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<ObjectFailure>,
+    /// Anything else worth knowing (e.g. validated only when applied).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The plan of one app.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// The desired objects in apply order, then the objects to prune.
+    pub objects: Vec<PlannedObject>,
+}
+
+impl Plan {
+    /// Every object that cannot be applied, with its reason.
+    pub fn failures(&self) -> Vec<ObjectFailure> {
+        self.objects
+            .iter()
+            .filter_map(|o| o.failure.clone())
+            .collect()
+    }
+
+    /// Whether applying would change anything.
+    pub fn has_changes(&self) -> bool {
+        self.objects.iter().any(|o| o.action != Action::Unchanged)
+    }
+
+    /// Objects that would be taken over from another owner.
+    pub fn adoptions(&self) -> Vec<PlannedObject> {
+        self.objects
+            .iter()
+            .filter(|o| o.action == Action::Adopt)
+            .cloned()
+            .collect()
+    }
+
+    /// The planned entry of one object.
+    pub fn get(&self, reference: &ObjectRef) -> Option<&PlannedObject> {
+        self.objects.iter().find(|o| &o.reference == reference)
+    }
+}
+
+impl Engine {
+    /// Plans `desired` against the live cluster, with `recorded` the objects the inventory lists
+    /// (those no longer desired become prunes). No side effects.
+    pub async fn plan(
+        &self,
+        desired: &Desired,
+        recorded: &BTreeSet<ObjectRef>,
+    ) -> Result<Plan, ApplyError> {
+        let namespace_missing = !self.namespace_exists(&desired.set.namespace).await?;
+        if namespace_missing && !desired.creates_namespace() {
+            return Err(ApplyError::Rejected(vec![ObjectFailure {
+                reference: ObjectRef {
+                    api_version: "v1".into(),
+                    kind: "Namespace".into(),
+                    namespace: None,
+                    name: desired.set.namespace.clone(),
+                },
+                path: "namespace".into(),
+                kind: FailureKind::MissingNamespace,
+                message: format!(
+                    "namespace {} does not exist on the cluster; create it or turn on createNamespace",
+                    desired.set.namespace
+                ),
+            }]));
+        }
+        let mut objects: Vec<PlannedObject> = futures::stream::iter(&desired.objects)
+            .map(|object| self.plan_object(desired, object, namespace_missing))
+            .buffered(self.concurrency.max(1))
+            .try_collect()
+            .await?;
+        let wanted: BTreeSet<&ObjectRef> = desired.objects.iter().map(|o| &o.reference).collect();
+        let stale: Vec<&ObjectRef> = recorded.iter().filter(|r| !wanted.contains(r)).collect();
+        let prunes: Vec<Option<PlannedObject>> = futures::stream::iter(stale)
+            .map(|reference| self.plan_prune(&desired.set.id, reference))
+            .buffered(self.concurrency.max(1))
+            .try_collect()
+            .await?;
+        objects.extend(prunes.into_iter().flatten());
+        Ok(Plan { objects })
+    }
+
+    async fn namespace_exists(&self, name: &str) -> Result<bool, ApplyError> {
+        let namespaces: Api<Namespace> = Api::all(self.client.clone());
+        self.retry
+            .run(|| namespaces.get_opt(name))
+            .await
+            .map(|found| found.is_some())
+            .map_err(|e| ApplyError::Unavailable(super::failure::transport_message(&e)))
+    }
+
+    async fn plan_object(
+        &self,
+        desired: &Desired,
+        object: &DesiredObject,
+        namespace_missing: bool,
+    ) -> Result<PlannedObject, ApplyError> {
+        let reference = &object.reference;
+        let mut planned = PlannedObject {
+            reference: reference.clone(),
+            spec_path: object.spec_path.clone(),
+            action: Action::Create,
+            diff: String::new(),
+            owner: None,
+            conflicts: Vec::new(),
+            failure: None,
+            note: None,
+        };
+        let api = match self.kinds.api(reference).await {
+            Ok(api) => api,
+            Err(KindError::NotServed(message)) => {
+                planned.failure = Some(ObjectFailure {
+                    reference: reference.clone(),
+                    path: object.spec_path.clone(),
+                    kind: FailureKind::MissingKind,
+                    message,
+                });
+                return Ok(planned);
+            }
+            Err(KindError::Discovery(message)) => return Err(ApplyError::Unavailable(message)),
+        };
+        let in_new_namespace = namespace_missing && reference.namespace.is_some();
+        if in_new_namespace {
+            planned.diff = desired_diff(None, &object.manifest);
+            planned.note = Some(format!(
+                "checked by the API server when applied: namespace {} is created first",
+                desired.set.namespace
+            ));
+            return Ok(planned);
+        }
+        let live = match self.retry.run(|| api.get_opt(&reference.name)).await {
+            Ok(live) => live.map(|l| serde_json::to_value(l).unwrap_or_default()),
+            Err(error) => {
+                planned.failure = Some(self.failure(&error, reference, desired, "get").await);
+                return Ok(planned);
+            }
+        };
+        if let Some(live) = &live
+            && member_of(live) != Some(desired.set.id.as_str())
+        {
+            planned.owner = Some(describe_owner(live));
+        }
+        let params = PatchParams::apply(FIELD_MANAGER).dry_run();
+        let patch = Patch::Apply(&object.manifest);
+        let mut result = self
+            .retry
+            .run(|| api.patch(&reference.name, &params, &patch))
+            .await;
+        if let Err(kube::Error::Api(status)) = &result
+            && status.code == 409
+        {
+            planned.conflicts = conflicts(status);
+            let forced = params.clone().force();
+            result = self
+                .retry
+                .run(|| api.patch(&reference.name, &forced, &patch))
+                .await;
+        }
+        let verb = if live.is_some() { "patch" } else { "create" };
+        let after = match result {
+            Ok(after) => serde_json::to_value(after).unwrap_or_default(),
+            Err(error) => {
+                planned.failure = Some(self.failure(&error, reference, desired, verb).await);
+                planned.action = if live.is_some() {
+                    Action::Update
+                } else {
+                    Action::Create
+                };
+                return Ok(planned);
+            }
+        };
+        planned.action = match (&live, &planned.owner) {
+            (None, _) => Action::Create,
+            (Some(_), Some(_)) => Action::Adopt,
+            (Some(live), None) if strip(live) == strip(&after) => Action::Unchanged,
+            (Some(_), None) => Action::Update,
+        };
+        planned.diff = match &live {
+            None => desired_diff(None, &object.manifest),
+            Some(live) => desired_diff(Some(live), &after),
+        };
+        Ok(planned)
+    }
+
+    async fn plan_prune(
+        &self,
+        set_id: &str,
+        reference: &ObjectRef,
+    ) -> Result<Option<PlannedObject>, ApplyError> {
+        let Ok(api) = self.kinds.api(reference).await else {
+            // The kind is gone from the cluster (its CRD was removed), and so are its objects.
+            return Ok(None);
+        };
+        let live = self
+            .retry
+            .run(|| api.get_opt(&reference.name))
+            .await
+            .map_err(|e| ApplyError::Unavailable(super::failure::transport_message(&e)))?;
+        let Some(live) = live.map(|l| serde_json::to_value(l).unwrap_or_default()) else {
+            return Ok(None);
+        };
+        let (action, note) = if member_of(&live) == Some(set_id) {
+            (Action::Prune, None)
+        } else {
+            (
+                Action::Unchanged,
+                Some("left alone: no longer labelled as a member of this app".to_owned()),
+            )
+        };
+        Ok(Some(PlannedObject {
+            reference: reference.clone(),
+            spec_path: String::new(),
+            action,
+            diff: if action == Action::Prune {
+                desired_diff_removed(&live)
+            } else {
+                String::new()
+            },
+            owner: None,
+            conflicts: Vec::new(),
+            failure: None,
+            note,
+        }))
+    }
+
+    pub(crate) async fn failure(
+        &self,
+        error: &kube::Error,
+        reference: &ObjectRef,
+        desired: &Desired,
+        verb: &str,
+    ) -> ObjectFailure {
+        let resource = self.kinds.resource_name(reference).await;
+        classify(error, reference, Some(desired), verb, &resource)
+    }
+}
+
+/// The set an object is labelled as a member of.
+pub(crate) fn member_of(object: &Value) -> Option<&str> {
+    object
+        .pointer("/metadata/labels")
+        .and_then(|labels| labels.get(APPLYSET_PART_OF_LABEL))
+        .and_then(Value::as_str)
+}
+
+/// Who an existing object belongs to, for the adopt decision.
+fn describe_owner(live: &Value) -> String {
+    let labels = live.pointer("/metadata/labels");
+    let label = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
+    if let Some(owner) = live.pointer("/metadata/ownerReferences/0").and_then(|o| {
+        Some(format!(
+            "{} {}",
+            o.get("kind")?.as_str()?,
+            o.get("name")?.as_str()?
+        ))
+    }) {
+        return format!("owned by {owner}");
+    }
+    if label(MANAGED_BY_LABEL) == Some(MANAGER) {
+        let app = label(INSTANCE_LABEL).unwrap_or("unknown");
+        return format!("belongs to the KubeChart app {app} (another deployment)");
+    }
+    if let Some(set) = label(APPLYSET_PART_OF_LABEL) {
+        return format!("belongs to ApplySet {set}");
+    }
+    let managers: BTreeSet<&str> = live
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|e| e.get("manager").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    if managers.is_empty() {
+        "not managed by KubeChart".to_owned()
+    } else {
+        format!(
+            "not managed by KubeChart (written by {})",
+            managers.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+/// The fields a 409 apply conflict names, with the manager that owns each.
+fn conflicts(status: &kube::core::Status) -> Vec<FieldConflict> {
+    status
+        .details
+        .iter()
+        .flat_map(|d| d.causes.iter())
+        .filter_map(|cause| {
+            let manager = cause.message.split('"').nth(1)?.to_owned();
+            let field = cause.field.trim_start_matches('.').to_owned();
+            if field.is_empty() {
+                return None;
+            }
+            Some(FieldConflict { field, manager })
+        })
+        .collect()
+}
+
+fn desired_diff(live: Option<&Value>, after: &Value) -> String {
+    let mut before = live.map(strip);
+    let mut after = strip(after);
+    if let Some(before) = before.as_mut() {
+        mask_secrets(before, &mut after);
+    } else {
+        mask_secrets(&mut Value::Null, &mut after);
+    }
+    yaml_diff(before.as_ref(), Some(&after))
+}
+
+fn desired_diff_removed(live: &Value) -> String {
+    let mut before = strip(live);
+    mask_secrets(&mut before, &mut Value::Null);
+    yaml_diff(Some(&before), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn owners_are_named() {
+        let kubectl =
+            json!({"metadata": {"managedFields": [{"manager": "kubectl-client-side-apply"}]}});
+        assert_eq!(
+            describe_owner(&kubectl),
+            "not managed by KubeChart (written by kubectl-client-side-apply)"
+        );
+        let other_app =
+            json!({"metadata": {"labels": {MANAGED_BY_LABEL: MANAGER, INSTANCE_LABEL: "blog"}}});
+        assert_eq!(
+            describe_owner(&other_app),
+            "belongs to the KubeChart app blog (another deployment)"
+        );
+    }
+
+    #[test]
+    fn conflicts_name_field_and_manager() {
+        let status: kube::core::Status = serde_json::from_value(json!({
+            "code": 409, "reason": "Conflict",
+            "message": "Apply failed with 1 conflict: conflict with \"kubectl-scale\" using apps/v1: .spec.replicas",
+            "details": {"causes": [{"reason": "FieldManagerConflict",
+                "message": "conflict with \"kubectl-scale\" using apps/v1", "field": ".spec.replicas"}]}
+        }))
+        .unwrap_or_default();
+        assert_eq!(
+            conflicts(&status),
+            vec![FieldConflict {
+                field: "spec.replicas".into(),
+                manager: "kubectl-scale".into()
+            }]
+        );
+    }
+}

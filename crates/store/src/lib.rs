@@ -7,6 +7,7 @@
 //! module, behind the `test-util` feature, which the server's tests use too).
 
 mod audit;
+mod clusters;
 mod connect;
 pub mod entities;
 mod error;
@@ -24,6 +25,9 @@ use sea_orm::{DatabaseConnection, DbErr, sqlx};
 use sea_orm_migration::MigratorTrait;
 
 pub use audit::{AuditEvent, NewAuditEvent};
+pub use clusters::{
+    Cluster, ClusterDeletion, ClusterSource, ClusterUpdate, ClusterVisibility, NewCluster,
+};
 pub use error::StoreError;
 pub use ids::{AuditEventId, ClusterId, DeploymentId, UserId};
 pub use users::{AdminUserUpdate, NewUser, ProfileUpdate, Role, User};

@@ -15,6 +15,12 @@ pub struct Model {
     pub encrypted_credentials: Option<Vec<u8>>,
     pub context: Option<String>,
     pub default_namespace: Option<String>,
+    /// Every user may deploy to a shared cluster; only its owner and admins may change it.
+    pub shared: bool,
+    /// The API server URL, kept in clear for lists.
+    pub server_url: Option<String>,
+    /// The host kubeconfig file of a `kubeconfig_path` cluster.
+    pub kubeconfig_path: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

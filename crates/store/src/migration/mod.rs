@@ -11,6 +11,7 @@ mod m20261120_000003_create_deployments;
 mod m20261120_000004_create_deployment_revisions;
 mod m20261120_000005_create_audit_events;
 mod m20261120_000006_create_store_locks;
+mod m20261130_000001_add_cluster_sharing;
 
 /// All migrations in the order they apply.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000004_create_deployment_revisions::Migration),
             Box::new(m20261120_000005_create_audit_events::Migration),
             Box::new(m20261120_000006_create_store_locks::Migration),
+            Box::new(m20261130_000001_add_cluster_sharing::Migration),
         ]
     }
 }

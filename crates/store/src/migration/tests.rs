@@ -34,6 +34,9 @@ fn cluster(owner: UserId, name: &str) -> clusters::ActiveModel {
         encrypted_credentials: Set(Some(vec![0, 1, 2, 255])),
         context: Set(None),
         default_namespace: Set(Some("default".to_owned())),
+        shared: Set(false),
+        server_url: Set(None),
+        kubeconfig_path: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

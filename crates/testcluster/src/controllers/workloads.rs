@@ -295,18 +295,20 @@ pub fn replicaset(st: &Arc<State>, rs: &Value) {
             s["readyReplicas"] = json!(ready);
             s["availableReplicas"] = json!(ready);
         }
-        // The condition stays until a round creates every missing pod.
-        let kept = prev
+        // Like kube-controller-manager, the first failure's condition stays while creates keep
+        // failing, and goes with the first round that fails no more.
+        let previous = prev
             .and_then(|p| p["conditions"].as_array())
             .and_then(|c| c.iter().find(|c| c["type"] == "ReplicaFailure"))
-            .filter(|_| (pods.len() as i64) < want)
             .cloned();
-        match (failure, kept) {
-            (Some(message), _) => {
-                s["conditions"] = json!([condition(prev, "ReplicaFailure", true, "FailedCreate", &message)]);
-            }
-            (None, Some(c)) => s["conditions"] = json!([c]),
-            (None, None) => {}
+        if let Some(message) = failure {
+            s["conditions"] = json!([previous.unwrap_or_else(|| condition(
+                prev,
+                "ReplicaFailure",
+                true,
+                "FailedCreate",
+                &message
+            ))]);
         }
         Some(s)
     })

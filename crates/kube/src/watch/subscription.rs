@@ -1,0 +1,70 @@
+//! One app's live status for one subscriber: a snapshot, then changes, and a new snapshot
+//! whenever the subscriber fell behind the lossy broadcast.
+
+use std::sync::Arc;
+
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use super::{AppChange, AppSnapshot, Shared, runner};
+
+/// What an [`AppSubscription`] yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppEvent {
+    /// The whole state: first, and again after the subscriber lagged.
+    Snapshot(AppSnapshot),
+    /// One change after the last snapshot.
+    Change(AppChange),
+}
+
+/// A subscription to one app's changes.
+pub struct AppSubscription {
+    shared: Arc<Shared>,
+    set_id: String,
+    changes: broadcast::Receiver<AppChange>,
+    /// The last sequence number delivered; `None` until the first snapshot.
+    seen: Option<u64>,
+}
+
+impl AppSubscription {
+    pub(super) fn new(
+        shared: Arc<Shared>,
+        set_id: &str,
+        changes: broadcast::Receiver<AppChange>,
+    ) -> Self {
+        Self {
+            shared,
+            set_id: set_id.to_owned(),
+            changes,
+            seen: None,
+        }
+    }
+
+    /// The next snapshot or change; `None` once the watch is shut down.
+    pub async fn recv(&mut self) -> Option<AppEvent> {
+        let Some(seen) = self.seen else {
+            return Some(self.snapshot().await);
+        };
+        loop {
+            match self.changes.recv().await {
+                Ok(change) if change.set_id == self.set_id && change.seq > seen => {
+                    self.seen = Some(change.seq);
+                    return Some(AppEvent::Change(change));
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::debug!(set_id = %self.set_id, missed, "subscriber lagged; sending a snapshot");
+                    return Some(self.snapshot().await);
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    }
+
+    async fn snapshot(&mut self) -> AppEvent {
+        runner::initial_sync(&self.shared).await;
+        // Changes still queued for us up to the snapshot's number are in it; later ones follow.
+        let snapshot = self.shared.cache().snapshot(&self.set_id);
+        self.seen = Some(snapshot.seq);
+        AppEvent::Snapshot(snapshot)
+    }
+}

@@ -1,0 +1,644 @@
+//! Live status against the test cluster over HTTPS with the real client: convergence, failing
+//! images, crash loops, unbound claims, failing Jobs, refused pod creation, dropped watches,
+//! subscriptions with lag, events newest first and pod logs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{
+    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch,
+    PatchParams, PostParams,
+};
+use kubechart_kube::ObjectRef;
+use kubechart_kube::health::{Health, HealthState};
+use kubechart_kube::watch::{
+    AppEvent, AppUpdate, ClusterWatch, LogRequest, WaitOutcome, WatchConfig,
+};
+use kubechart_testcluster::{CrdGroup, EventSeed, Options, TestCluster};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+const SET: &str = "applyset-watchtestwatchtestwatchtestwatchtestwat-v1";
+const NS: &str = "shop";
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Fixture {
+    cluster: TestCluster,
+    client: kube::Client,
+    watch: ClusterWatch,
+    _cancel: CancellationToken,
+}
+
+async fn start_with(options: Options, config: WatchConfig) -> Fixture {
+    let cluster = TestCluster::start(options).await.unwrap();
+    let client = cluster.client();
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}),
+    )
+    .await;
+    let cancel = CancellationToken::new();
+    let watch = ClusterWatch::new(client.clone(), config, &cancel);
+    Fixture {
+        cluster,
+        client,
+        watch,
+        _cancel: cancel,
+    }
+}
+
+async fn start() -> Fixture {
+    start_with(Options::default(), no_grace()).await
+}
+
+fn no_grace() -> WatchConfig {
+    WatchConfig {
+        failure_grace: Duration::ZERO,
+        ..WatchConfig::default()
+    }
+}
+
+/// Labels as KubeChart renders them: managed-by everywhere, the set label on top-level objects.
+fn labels(top_level: bool) -> Value {
+    let mut labels =
+        json!({"app.kubernetes.io/managed-by": "kubechart", "app.kubernetes.io/name": "web"});
+    if top_level {
+        labels["applyset.kubernetes.io/part-of"] = json!(SET);
+    }
+    labels
+}
+
+fn resource_of(object: &Value) -> ApiResource {
+    let api_version = object["apiVersion"].as_str().unwrap();
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    let kind = object["kind"].as_str().unwrap();
+    let plural = match kind {
+        "Ingress" => "ingresses".to_owned(),
+        "PersistentVolumeClaim" => "persistentvolumeclaims".to_owned(),
+        other => format!("{}s", other.to_lowercase()),
+    };
+    ApiResource::from_gvk_with_plural(&GroupVersionKind::gvk(group, version, kind), &plural)
+}
+
+async fn create(client: &kube::Client, object: Value) {
+    let resource = resource_of(&object);
+    let api: Api<DynamicObject> = match object
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+    {
+        Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+        None => Api::all_with(client.clone(), &resource),
+    };
+    let object: DynamicObject = serde_json::from_value(object).unwrap();
+    api.create(&PostParams::default(), &object).await.unwrap();
+}
+
+fn deployment(name: &str, image: &str, replicas: i64) -> Value {
+    json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": name, "namespace": NS, "labels": labels(true)},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app.kubernetes.io/component": name}},
+            "template": {
+                "metadata": {"labels": {"app.kubernetes.io/managed-by": "kubechart", "app.kubernetes.io/component": name}},
+                "spec": {"containers": [{"name": "app", "image": image}]}
+            }
+        }
+    })
+}
+
+fn reference(api_version: &str, kind: &str, name: &str) -> ObjectRef {
+    ObjectRef {
+        api_version: api_version.into(),
+        kind: kind.into(),
+        namespace: Some(NS.into()),
+        name: name.into(),
+    }
+}
+
+async fn wait(fixture: &Fixture, objects: &[ObjectRef]) -> (WaitOutcome, Vec<(ObjectRef, Health)>) {
+    let mut seen = Vec::new();
+    let outcome = fixture
+        .watch
+        .wait_for(objects, Instant::now() + WAIT, |object, health| {
+            seen.push((object.clone(), health.clone()));
+        })
+        .await
+        .unwrap();
+    (outcome, seen)
+}
+
+fn failed(outcome: WaitOutcome) -> Health {
+    match outcome {
+        WaitOutcome::Failed(failed) => failed.health,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_healthy_app_converges_to_current() {
+    let fixture = start().await;
+    create(&fixture.client, deployment("web", "nginx:1.27", 2)).await;
+    create(&fixture.client, json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "web", "namespace": NS, "labels": labels(true)},
+        "spec": {"selector": {"app.kubernetes.io/component": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})).await;
+    create(&fixture.client, json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "web-config", "namespace": NS, "labels": labels(true)}, "data": {"A": "1"}})).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    let objects = [
+        web.clone(),
+        reference("v1", "Service", "web"),
+        reference("v1", "ConfigMap", "web-config"),
+    ];
+    let (outcome, seen) = wait(&fixture, &objects).await;
+    assert_eq!(outcome, WaitOutcome::Current, "progress: {seen:?}");
+    assert!(
+        seen.iter()
+            .any(|(o, h)| o == &web && h == &Health::new(HealthState::Current, "2/2 available"))
+    );
+
+    let snapshot = fixture.watch.snapshot(SET).await;
+    assert_eq!(
+        snapshot.health,
+        Health::new(HealthState::Current, "2 objects current")
+    );
+    let kinds: Vec<&str> = snapshot
+        .objects
+        .iter()
+        .map(|o| o.object.kind.as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["Service", "Deployment"],
+        "apply order, unwatched kinds left out"
+    );
+    fixture.watch.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_failing_image_fails_the_deployment_with_the_image_named() {
+    let fixture = start().await;
+    fixture
+        .cluster
+        .knobs()
+        .fail_image("ghcr.io/acme/shop:1.4.3");
+    create(
+        &fixture.client,
+        deployment("web", "ghcr.io/acme/shop:1.4.3", 1),
+    )
+    .await;
+    let web = reference("apps/v1", "Deployment", "web");
+    let health = failed(wait(&fixture, std::slice::from_ref(&web)).await.0);
+    assert!(
+        health.reason.starts_with("0/1 available — pod web-"),
+        "{}",
+        health.reason
+    );
+    // The kubelet's event carries the registry's verdict; it arrives moments after the status.
+    let app = wait_until_app(&fixture, |app| {
+        app.reason
+            .ends_with("ImagePullBackOff: ghcr.io/acme/shop:1.4.3 not found")
+    })
+    .await;
+    assert_eq!(app.state, HealthState::Failed);
+    assert!(
+        app.reason
+            .starts_with("Deployment web: 0/1 available — pod web-"),
+        "{}",
+        app.reason
+    );
+}
+
+#[tokio::test]
+async fn a_wait_right_after_a_change_sees_the_new_generation() {
+    let fixture = start().await;
+    create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    assert_eq!(
+        wait(&fixture, std::slice::from_ref(&web)).await.0,
+        WaitOutcome::Current
+    );
+
+    fixture.cluster.knobs().fail_image("nginx:nope");
+    let deployments: Api<DynamicObject> = Api::namespaced_with(
+        fixture.client.clone(),
+        NS,
+        &resource_of(&deployment("x", "x", 1)),
+    );
+    let new_image = json!({"spec": {"template": {"spec": {"containers": [{"name": "app", "image": "nginx:nope"}]}}}});
+    deployments
+        .patch("web", &PatchParams::default(), &Patch::Merge(&new_image))
+        .await
+        .unwrap();
+    // The watch may still hold the Current generation 1: the wait must not take it for an answer.
+    let health = failed(wait(&fixture, std::slice::from_ref(&web)).await.0);
+    assert!(
+        health.reason.ends_with("nginx:nope not found"),
+        "{}",
+        health.reason
+    );
+}
+
+/// Waits until the app's health satisfies `done`, following its subscription.
+async fn wait_until_app(fixture: &Fixture, done: impl Fn(&Health) -> bool) -> Health {
+    let mut subscription = fixture.watch.subscribe_app(SET);
+    let mut last = None;
+    let found = tokio::time::timeout(WAIT, async {
+        while let Some(event) = subscription.recv().await {
+            let health = match event {
+                AppEvent::Snapshot(snapshot) => snapshot.health,
+                AppEvent::Change(change) => match change.update {
+                    AppUpdate::App(health) => health,
+                    _ => continue,
+                },
+            };
+            if done(&health) {
+                return health;
+            }
+            last = Some(health);
+        }
+        panic!("the watch ended");
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("app health never matched; last: {last:?}"))
+}
+
+#[tokio::test]
+async fn a_recoverable_failure_waits_for_the_grace_period() {
+    let config = WatchConfig {
+        failure_grace: Duration::from_millis(400),
+        ..WatchConfig::default()
+    };
+    let fixture = start_with(Options::default(), config).await;
+    fixture.cluster.knobs().crash_image("acme/crasher:1");
+    create(&fixture.client, deployment("web", "acme/crasher:1", 1)).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    let (outcome, seen) = wait(&fixture, std::slice::from_ref(&web)).await;
+    let health = failed(outcome);
+    assert!(
+        health
+            .reason
+            .ends_with("CrashLoopBackOff: container app exited with code 1 (Error), 1 restart"),
+        "{}",
+        health.reason
+    );
+    let before = seen
+        .iter()
+        .find(|(_, h)| h.reason.contains("CrashLoopBackOff"))
+        .unwrap();
+    assert_eq!(
+        before.1.state,
+        HealthState::InProgress,
+        "shown as in progress during the grace: {seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_unbound_claim_names_the_provisioning_failure() {
+    let fixture = start().await;
+    fixture.cluster.knobs().leave_storage_class_unbound("slow");
+    create(&fixture.client, json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "data", "namespace": NS, "labels": labels(true)},
+        "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "slow", "resources": {"requests": {"storage": "1Gi"}}}})).await;
+    let health = failed(
+        wait(
+            &fixture,
+            &[reference("v1", "PersistentVolumeClaim", "data")],
+        )
+        .await
+        .0,
+    );
+    assert_eq!(
+        health.reason,
+        "ProvisioningFailed: storageclass.storage.k8s.io \"slow\" not found"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_job_reports_its_backoff_limit() {
+    let fixture = start().await;
+    fixture.cluster.knobs().crash_image("acme/migrate:bad");
+    create(&fixture.client, json!({"apiVersion": "batch/v1", "kind": "Job",
+        "metadata": {"name": "migrate", "namespace": NS, "labels": labels(true)},
+        "spec": {"backoffLimit": 1, "template": {
+            "metadata": {"labels": {"app.kubernetes.io/managed-by": "kubechart"}},
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "migrate", "image": "acme/migrate:bad"}]}}}})).await;
+    let health = failed(
+        wait(&fixture, &[reference("batch/v1", "Job", "migrate")])
+            .await
+            .0,
+    );
+    assert_eq!(
+        health.reason,
+        "BackoffLimitExceeded: Job has reached the specified backoff limit"
+    );
+}
+
+#[tokio::test]
+async fn a_completed_job_is_current() {
+    let fixture = start().await;
+    create(&fixture.client, json!({"apiVersion": "batch/v1", "kind": "Job",
+        "metadata": {"name": "migrate", "namespace": NS, "labels": labels(true)},
+        "spec": {"template": {
+            "metadata": {"labels": {"app.kubernetes.io/managed-by": "kubechart"}},
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "migrate", "image": "acme/migrate:1"}]}}}})).await;
+    let (outcome, _) = wait(&fixture, &[reference("batch/v1", "Job", "migrate")]).await;
+    assert_eq!(outcome, WaitOutcome::Current);
+}
+
+/// The test cluster has no ResourceQuota admission; a refused pod creation is simulated by the
+/// StatefulSet controller's FailedCreate event, which is where kube-apiserver users see it.
+#[tokio::test]
+async fn a_refused_pod_creation_is_carried_from_the_controllers_event() {
+    let fixture = start().await;
+    fixture
+        .cluster
+        .knobs()
+        .set_ready_delay(Duration::from_secs(3600));
+    create(&fixture.client, json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "postgres", "namespace": NS, "labels": labels(true)},
+        "spec": {"replicas": 1, "serviceName": "postgres",
+            "selector": {"matchLabels": {"app.kubernetes.io/component": "postgres"}},
+            "template": {"metadata": {"labels": {"app.kubernetes.io/managed-by": "kubechart", "app.kubernetes.io/component": "postgres"}},
+                "spec": {"containers": [{"name": "postgres", "image": "postgres:17"}]}}}})).await;
+    let quota = "create Pod postgres-0 in StatefulSet postgres failed error: pods \"postgres-0\" is forbidden: exceeded quota: compute";
+    let sts = reference("apps/v1", "StatefulSet", "postgres");
+    // Seeded once the watch knows the StatefulSet, as the controller would after its first try.
+    let (outcome, _) = {
+        let knobs = fixture.cluster.knobs();
+        let mut seeded = false;
+        let mut seen = Vec::new();
+        let outcome = fixture
+            .watch
+            .wait_for(
+                std::slice::from_ref(&sts),
+                Instant::now() + WAIT,
+                |object, health| {
+                    seen.push((object.clone(), health.clone()));
+                    if !seeded && health.state == HealthState::InProgress {
+                        seeded = true;
+                        knobs
+                            .seed_event(
+                                NS,
+                                EventSeed {
+                                    kind: "StatefulSet".into(),
+                                    name: "postgres".into(),
+                                    event_type: "Warning".into(),
+                                    reason: "FailedCreate".into(),
+                                    message: quota.into(),
+                                },
+                            )
+                            .unwrap();
+                    }
+                },
+            )
+            .await
+            .unwrap();
+        (outcome, seen)
+    };
+    let health = failed(outcome);
+    assert!(
+        health
+            .reason
+            .starts_with(&format!("0/1 ready; FailedCreate: {quota}")),
+        "{}",
+        health.reason
+    );
+}
+
+/// `drop_watches` also ends the test cluster's own simulated controllers, so after it the test
+/// plays the controller itself (it writes the status) and creates what needs none.
+#[tokio::test]
+async fn status_converges_after_the_watches_are_dropped() {
+    let fixture = start().await;
+    create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    assert_eq!(
+        wait(&fixture, std::slice::from_ref(&web)).await.0,
+        WaitOutcome::Current
+    );
+
+    fixture.cluster.knobs().drop_watches();
+    create(
+        &fixture.client,
+        json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "api", "namespace": NS, "labels": labels(true)},
+        "spec": {"selector": {"app.kubernetes.io/component": "api"}, "ports": [{"port": 80}]}}),
+    )
+    .await;
+    let api = reference("v1", "Service", "api");
+    assert_eq!(
+        wait(&fixture, std::slice::from_ref(&api)).await.0,
+        WaitOutcome::Current
+    );
+
+    fixture.cluster.knobs().drop_watches();
+    let deployments: Api<DynamicObject> = Api::namespaced_with(
+        fixture.client.clone(),
+        NS,
+        &resource_of(&deployment("x", "x", 1)),
+    );
+    let stuck = json!({"status": {"observedGeneration": 1, "replicas": 1, "updatedReplicas": 1,
+        "conditions": [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
+            "message": "ReplicaSet \"web-1\" has timed out progressing."}]}});
+    deployments
+        .patch_status("web", &PatchParams::default(), &Patch::Merge(&stuck))
+        .await
+        .unwrap();
+    // A status write leaves the generation alone, so a wait could still see the old status:
+    // follow the app until the watch delivers it.
+    let app = wait_until_app(&fixture, |app| app.state == HealthState::Failed).await;
+    assert_eq!(
+        app.reason,
+        "Deployment web: 1/1 available; rollout stuck: ReplicaSet \"web-1\" has timed out progressing."
+    );
+
+    fixture.cluster.knobs().drop_watches();
+    deployments
+        .delete("web", &DeleteParams::default())
+        .await
+        .unwrap();
+    let app = wait_until_app(&fixture, |app| app.state == HealthState::Current).await;
+    assert_eq!(app.reason, "1 object current");
+    let snapshot = fixture.watch.snapshot(SET).await;
+    let names: Vec<&str> = snapshot
+        .objects
+        .iter()
+        .map(|o| o.object.name.as_str())
+        .collect();
+    assert_eq!(names, ["api"]);
+}
+
+#[tokio::test]
+async fn a_subscriber_gets_a_snapshot_then_changes_and_a_new_snapshot_after_lagging() {
+    let config = WatchConfig {
+        channel_capacity: 2,
+        ..no_grace()
+    };
+    let fixture = start_with(Options::default(), config).await;
+    let mut subscription = fixture.watch.subscribe_app(SET);
+    let first = subscription.recv().await.unwrap();
+    let AppEvent::Snapshot(first) = first else {
+        panic!("first comes a snapshot: {first:?}")
+    };
+    assert_eq!(first.health.state, HealthState::NotFound);
+    assert!(first.objects.is_empty());
+
+    for name in ["a", "b", "c"] {
+        create(&fixture.client, deployment(name, "nginx:1.27", 1)).await;
+    }
+    let objects: Vec<ObjectRef> = ["a", "b", "c"]
+        .iter()
+        .map(|n| reference("apps/v1", "Deployment", n))
+        .collect();
+    assert_eq!(wait(&fixture, &objects).await.0, WaitOutcome::Current);
+    // Far more than two changes went by while this subscriber did not read: it lagged.
+    let next = subscription.recv().await.unwrap();
+    let AppEvent::Snapshot(snapshot) = next else {
+        panic!("a lagging subscriber gets a snapshot: {next:?}")
+    };
+    assert!(snapshot.seq > first.seq);
+    assert_eq!(
+        snapshot.health,
+        Health::new(HealthState::Current, "3 objects current")
+    );
+    assert_eq!(snapshot.objects.len(), 3);
+
+    create(&fixture.client, deployment("d", "nginx:1.27", 1)).await;
+    let mut last_seq = snapshot.seq;
+    loop {
+        // Changes follow in order; with room for two only, snapshots may come between them.
+        let (seq, health) = match subscription.recv().await.unwrap() {
+            AppEvent::Snapshot(snapshot) => (snapshot.seq, Some(snapshot.health)),
+            AppEvent::Change(change) => match change.update {
+                AppUpdate::App(health) => (change.seq, Some(health)),
+                _ => (change.seq, None),
+            },
+        };
+        assert!(seq > last_seq, "sequence numbers only grow");
+        last_seq = seq;
+        if health == Some(Health::new(HealthState::Current, "4 objects current")) {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_missing_crd_does_not_hold_up_the_watch() {
+    let options = Options {
+        crd_groups: vec![CrdGroup::CertManager],
+        ..Options::default()
+    };
+    let config = WatchConfig {
+        initial_sync: Duration::from_secs(30),
+        ..no_grace()
+    };
+    let fixture = start_with(options, config).await;
+    let started = std::time::Instant::now();
+    let snapshot = fixture.watch.snapshot(SET).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "sync took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(snapshot.health.state, HealthState::NotFound);
+    let route = reference("gateway.networking.k8s.io/v1", "HTTPRoute", "web");
+    assert_eq!(
+        fixture.watch.health_of(&route).await.state,
+        HealthState::NotFound
+    );
+}
+
+#[tokio::test]
+async fn events_of_the_app_and_its_pods_come_newest_first() {
+    let fixture = start().await;
+    create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    assert_eq!(
+        wait(&fixture, std::slice::from_ref(&web)).await.0,
+        WaitOutcome::Current
+    );
+    fixture
+        .cluster
+        .knobs()
+        .seed_event(
+            NS,
+            EventSeed {
+                kind: "Deployment".into(),
+                name: "web".into(),
+                event_type: "Normal".into(),
+                reason: "ScalingReplicaSet".into(),
+                message: "the newest event".into(),
+            },
+        )
+        .unwrap();
+    let events = fixture.watch.events(SET, 100).await.unwrap();
+    assert_eq!(events[0].message, "the newest event", "{events:#?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.object.kind == "Pod" && e.reason == "Scheduled"),
+        "{events:#?}"
+    );
+    let times: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e.last_seen.as_deref())
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0][..19] >= w[1][..19]),
+        "{times:?}"
+    );
+    assert_eq!(fixture.watch.events(SET, 2).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn pod_logs_with_tail_and_follow() {
+    let fixture = start().await;
+    create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    assert_eq!(
+        wait(&fixture, std::slice::from_ref(&web)).await.0,
+        WaitOutcome::Current
+    );
+    let pods: Api<Pod> = Api::namespaced(fixture.client.clone(), NS);
+    let pod = pods
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let pod = pod.metadata.name.unwrap();
+    let knobs = fixture.cluster.knobs();
+    knobs.seed_pod_log(NS, &pod, "app", "starting\nlistening on :8080\nready\n");
+
+    let tail = LogRequest {
+        container: Some("app".into()),
+        tail_lines: Some(2),
+        ..LogRequest::default()
+    };
+    let lines: Vec<String> = fixture
+        .watch
+        .pod_logs(NS, &pod, &tail)
+        .await
+        .unwrap()
+        .map(|line| line.unwrap())
+        .collect()
+        .await;
+    assert_eq!(lines, ["listening on :8080", "ready"]);
+
+    let follow = LogRequest {
+        follow: true,
+        ..LogRequest::default()
+    };
+    let mut lines = fixture.watch.pod_logs(NS, &pod, &follow).await.unwrap();
+    for expected in ["starting", "listening on :8080", "ready"] {
+        assert_eq!(lines.next().await.unwrap().unwrap(), expected);
+    }
+    knobs.seed_pod_log(NS, &pod, "app", "GET / 200\n");
+    let next = tokio::time::timeout(WAIT, lines.next()).await.unwrap();
+    assert_eq!(next.unwrap().unwrap(), "GET / 200");
+}

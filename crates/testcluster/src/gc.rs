@@ -26,10 +26,7 @@ fn log_failure<T>(result: Result<T, ApiError>, step: &str, object: &str) {
 pub async fn run(st: Arc<State>, shutdown: CancellationToken) {
     let mut streams = Vec::new();
     for def in registry::RESOURCES.iter().filter(|d| d.is_stored()) {
-        // A watch from the current state (no resourceVersion) cannot be too old.
-        let Ok((_, rx)) = st.store.watch(rid(def), None, None) else {
-            continue;
-        };
+        let (_, rx) = st.store.watch_internal(rid(def));
         streams.push(tokio_stream::wrappers::UnboundedReceiverStream::new(rx).boxed());
     }
     let mut events = futures::stream::select_all(streams);

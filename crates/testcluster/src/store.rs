@@ -75,6 +75,9 @@ struct Subscriber {
     resource: ResourceId,
     namespace: Option<String>,
     tx: mpsc::UnboundedSender<Arc<Event>>,
+    /// The server's own controllers: their streams are not API watches and survive
+    /// [`Store::drop_watchers`].
+    internal: bool,
 }
 
 struct Inner {
@@ -310,30 +313,61 @@ impl Store {
         namespace: Option<&str>,
         from: Option<u64>,
     ) -> Result<Subscription, TooOld> {
+        self.subscribe(resource, namespace, from, false)
+    }
+
+    /// Starts a controller's watch of every object of a resource: the current state, then every
+    /// change, unaffected by [`Store::drop_watchers`].
+    pub fn watch_internal(&self, resource: ResourceId) -> Subscription {
+        let mut inner = self.lock();
+        let backlog = Self::current_state(&inner, resource, None);
+        let (tx, rx) = mpsc::unbounded_channel();
+        inner.subscribers.push(Subscriber {
+            resource,
+            namespace: None,
+            tx,
+            internal: true,
+        });
+        (backlog, rx)
+    }
+
+    fn current_state(
+        inner: &Inner,
+        resource: ResourceId,
+        namespace: Option<&str>,
+    ) -> Vec<Arc<Event>> {
+        let rv = inner.rv;
+        inner
+            .objects
+            .get(&resource)
+            .map(|m| {
+                m.iter()
+                    .filter(|((ns, _), _)| namespace.is_none_or(|want| want == ns))
+                    .map(|((ns, _), obj)| {
+                        Arc::new(Event {
+                            rv: resource_version(obj).unwrap_or(rv),
+                            resource,
+                            namespace: ns.clone(),
+                            kind: EventType::Added,
+                            object: obj.clone(),
+                            prev: None,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn subscribe(
+        &self,
+        resource: ResourceId,
+        namespace: Option<&str>,
+        from: Option<u64>,
+        internal: bool,
+    ) -> Result<Subscription, TooOld> {
         let mut inner = self.lock();
         let backlog: Vec<Arc<Event>> = match from {
-            None => {
-                let rv = inner.rv;
-                inner
-                    .objects
-                    .get(&resource)
-                    .map(|m| {
-                        m.iter()
-                            .filter(|((ns, _), _)| namespace.is_none_or(|want| want == ns))
-                            .map(|((ns, _), obj)| {
-                                Arc::new(Event {
-                                    rv: resource_version(obj).unwrap_or(rv),
-                                    resource,
-                                    namespace: ns.clone(),
-                                    kind: EventType::Added,
-                                    object: obj.clone(),
-                                    prev: None,
-                                })
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            }
+            None => Self::current_state(&inner, resource, namespace),
             Some(rv) => {
                 if rv < inner.compacted {
                     return Err(TooOld {
@@ -357,13 +391,15 @@ impl Store {
             resource,
             namespace: namespace.map(str::to_string),
             tx,
+            internal,
         });
         Ok((backlog, rx))
     }
 
-    /// Closes every open watch (the "dropped watch connections" fault).
+    /// Closes every open API watch (the "dropped watch connections" fault); the server's own
+    /// controllers keep theirs.
     pub fn drop_watchers(&self) {
-        self.lock().subscribers.clear();
+        self.lock().subscribers.retain(|s| s.internal);
     }
 }
 

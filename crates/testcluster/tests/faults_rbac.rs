@@ -112,6 +112,24 @@ async fn kube_apiserver_dropped_watches_end_the_stream() {
     })
     .await;
     assert!(end.is_ok(), "stream ended after drop_watches");
+
+    // The cluster's own controllers are not API watches: they keep working.
+    let deps: Api<k8s_openapi::api::apps::v1::Deployment> = Api::namespaced(c.client(), "default");
+    deps.create(
+        &PostParams::default(),
+        &serde_json::from_value(common::deployment("after-drop", 1, "nginx")).unwrap(),
+    )
+    .await
+    .unwrap();
+    common::eventually("the deployment becomes ready", WAIT, || async {
+        deps.get("after-drop")
+            .await
+            .unwrap()
+            .status?
+            .ready_replicas
+            .filter(|r| *r == 1)
+    })
+    .await;
 }
 
 #[tokio::test]

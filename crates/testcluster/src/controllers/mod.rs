@@ -54,10 +54,7 @@ pub(crate) struct Memory {
 pub async fn run(st: Arc<State>, shutdown: CancellationToken) {
     let mut streams = Vec::new();
     for def in WATCHED {
-        // A watch from the current state (no resourceVersion) cannot be too old.
-        let Ok((backlog, rx)) = st.store.watch(rid(def), None, None) else {
-            continue;
-        };
+        let (backlog, rx) = st.store.watch_internal(rid(def));
         let backlog = futures::stream::iter(backlog);
         let live = tokio_stream::wrappers::UnboundedReceiverStream::new(rx);
         streams.push(backlog.chain(live).boxed());

@@ -200,3 +200,38 @@ async fn kube_apiserver_forbids_the_restricted_user_outside_its_namespaces() {
             .all(|r| !r.verbs.contains(&"*".to_string()))
     );
 }
+
+#[tokio::test]
+async fn kube_apiserver_answers_self_subject_reviews_for_the_administrator() {
+    let c = cluster().await;
+    let reviews: Api<SelfSubjectAccessReview> = Api::all(c.client());
+    let review: SelfSubjectAccessReview = serde_json::from_value(json!({"spec": {"resourceAttributes": {
+        "namespace": "anywhere", "verb": "delete", "group": "rbac.authorization.k8s.io", "resource": "clusterroles"}}}))
+    .unwrap();
+    let answer = reviews
+        .create(&PostParams::default(), &review)
+        .await
+        .unwrap();
+    assert_eq!(
+        answer.spec.resource_attributes.unwrap().resource.as_deref(),
+        Some("clusterroles"),
+        "the review comes back with its spec"
+    );
+    assert!(answer.status.unwrap().allowed);
+
+    let rules: Api<SelfSubjectRulesReview> = Api::all(c.client());
+    let answer = rules
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(json!({"spec": {"namespace": "default"}})).unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = answer.status.unwrap();
+    assert!(!status.incomplete);
+    assert!(status.resource_rules.iter().any(|r| {
+        r.verbs == ["*"]
+            && r.api_groups.as_deref() == Some(&["*".to_string()][..])
+            && r.resources.as_deref() == Some(&["*".to_string()][..])
+    }));
+}

@@ -154,6 +154,33 @@ async fn kubectl_works_against_the_test_server_like_against_a_cluster() {
     );
 
     let out = run(
+        vec!["scale", "deployment", "web", "-n", "demo", "--replicas=3"],
+        None,
+    )
+    .await;
+    assert_eq!(
+        out.stdout.trim(),
+        "deployment.apps/web scaled",
+        "{}",
+        out.stderr
+    );
+    let deps: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
+        kube::Api::namespaced(c.client(), "demo");
+    let scaled = deps.get("web").await.unwrap();
+    assert_eq!(scaled.spec.unwrap().replicas, Some(3));
+    let entry = scaled
+        .metadata
+        .managed_fields
+        .unwrap()
+        .into_iter()
+        .find(|e| e.subresource.as_deref() == Some("scale"))
+        .expect("kubectl scale is recorded under the scale subresource");
+    assert_eq!(
+        (entry.manager.as_deref(), entry.operation.as_deref()),
+        (Some("kubectl"), Some("Update"))
+    );
+
+    let out = run(
         vec!["apply", "--server-side", "-f", "-"],
         Some(config_map("cfg", "a")),
     )

@@ -14,7 +14,7 @@ use kube::api::{
 use kubechart_kube::ObjectRef;
 use kubechart_kube::health::{Health, HealthState};
 use kubechart_kube::watch::{
-    AppEvent, AppUpdate, ClusterWatch, LogRequest, WaitOutcome, WatchConfig,
+    AppEvent, AppSnapshot, AppUpdate, ClusterWatch, LogRequest, WaitOutcome, WatchConfig,
 };
 use kubechart_testcluster::{CrdGroup, EventSeed, Options, TestCluster};
 use serde_json::{Value, json};
@@ -243,6 +243,27 @@ async fn a_wait_right_after_a_change_sees_the_new_generation() {
     );
 }
 
+/// Waits until the app's snapshot satisfies `done`, looking again after every change.
+async fn wait_until_snapshot(
+    fixture: &Fixture,
+    done: impl Fn(&AppSnapshot) -> bool,
+) -> AppSnapshot {
+    let mut subscription = fixture.watch.subscribe_app(SET);
+    let mut last = None;
+    let found = tokio::time::timeout(WAIT, async {
+        while subscription.recv().await.is_some() {
+            let snapshot = fixture.watch.snapshot(SET).await;
+            if done(&snapshot) {
+                return snapshot;
+            }
+            last = Some(snapshot);
+        }
+        panic!("the watch ended");
+    })
+    .await;
+    found.unwrap_or_else(|_| panic!("never matched; last: {last:?}"))
+}
+
 /// Waits until the app's health satisfies `done`, following its subscription.
 async fn wait_until_app(fixture: &Fixture, done: impl Fn(&Health) -> bool) -> Health {
     let mut subscription = fixture.watch.subscribe_app(SET);
@@ -270,7 +291,7 @@ async fn wait_until_app(fixture: &Fixture, done: impl Fn(&Health) -> bool) -> He
 #[tokio::test]
 async fn a_recoverable_failure_waits_for_the_grace_period() {
     let config = WatchConfig {
-        failure_grace: Duration::from_millis(400),
+        failure_grace: Duration::from_secs(2),
         ..WatchConfig::default()
     };
     let fixture = start_with(Options::default(), config).await;
@@ -350,8 +371,36 @@ async fn a_completed_job_is_current() {
     assert_eq!(outcome, WaitOutcome::Current);
 }
 
-/// The test cluster has no ResourceQuota admission; a refused pod creation is simulated by the
-/// StatefulSet controller's FailedCreate event, which is where kube-apiserver users see it.
+#[tokio::test]
+async fn an_exceeded_quota_reaches_the_deployment_with_its_message() {
+    let fixture = start().await;
+    create(
+        &fixture.client,
+        json!({"apiVersion": "v1", "kind": "ResourceQuota",
+        "metadata": {"name": "compute", "namespace": NS}, "spec": {"hard": {"pods": "1"}}}),
+    )
+    .await;
+    create(&fixture.client, deployment("web", "nginx:1.27", 3)).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    let health = failed(wait(&fixture, std::slice::from_ref(&web)).await.0);
+    assert!(
+        health
+            .reason
+            .contains("/3 available; FailedCreate: pods \"web-"),
+        "{}",
+        health.reason
+    );
+    assert!(
+        health.reason.ends_with(
+            "is forbidden: exceeded quota: compute, requested: pods=1, used: pods=1, limited: pods=1"
+        ),
+        "{}",
+        health.reason
+    );
+}
+
+/// A StatefulSet has no ReplicaFailure condition: a refused pod creation is only told in its
+/// FailedCreate event, seeded here as its controller would record it.
 #[tokio::test]
 async fn a_refused_pod_creation_is_carried_from_the_controllers_event() {
     let fixture = start().await;
@@ -410,8 +459,6 @@ async fn a_refused_pod_creation_is_carried_from_the_controllers_event() {
     );
 }
 
-/// `drop_watches` also ends the test cluster's own simulated controllers, so after it the test
-/// plays the controller itself (it writes the status) and creates what needs none.
 #[tokio::test]
 async fn status_converges_after_the_watches_are_dropped() {
     let fixture = start().await;
@@ -423,17 +470,20 @@ async fn status_converges_after_the_watches_are_dropped() {
     );
 
     fixture.cluster.knobs().drop_watches();
-    create(
-        &fixture.client,
-        json!({"apiVersion": "v1", "kind": "Service",
-        "metadata": {"name": "api", "namespace": NS, "labels": labels(true)},
-        "spec": {"selector": {"app.kubernetes.io/component": "api"}, "ports": [{"port": 80}]}}),
-    )
-    .await;
-    let api = reference("v1", "Service", "api");
+    fixture.cluster.knobs().fail_image("ghcr.io/acme/api:2");
+    create(&fixture.client, deployment("api", "ghcr.io/acme/api:2", 1)).await;
+    create(&fixture.client, deployment("worker", "nginx:1.27", 1)).await;
+    let worker = reference("apps/v1", "Deployment", "worker");
     assert_eq!(
-        wait(&fixture, std::slice::from_ref(&api)).await.0,
+        wait(&fixture, std::slice::from_ref(&worker)).await.0,
         WaitOutcome::Current
+    );
+    let api = reference("apps/v1", "Deployment", "api");
+    let health = failed(wait(&fixture, &[api]).await.0);
+    assert!(
+        health.reason.ends_with("ghcr.io/acme/api:2 not found"),
+        "{}",
+        health.reason
     );
 
     fixture.cluster.knobs().drop_watches();
@@ -442,35 +492,22 @@ async fn status_converges_after_the_watches_are_dropped() {
         NS,
         &resource_of(&deployment("x", "x", 1)),
     );
-    let stuck = json!({"status": {"observedGeneration": 1, "replicas": 1, "updatedReplicas": 1,
-        "conditions": [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
-            "message": "ReplicaSet \"web-1\" has timed out progressing."}]}});
     deployments
-        .patch_status("web", &PatchParams::default(), &Patch::Merge(&stuck))
+        .delete("worker", &DeleteParams::default())
         .await
         .unwrap();
-    // A status write leaves the generation alone, so a wait could still see the old status:
-    // follow the app until the watch delivers it.
-    let app = wait_until_app(&fixture, |app| app.state == HealthState::Failed).await;
-    assert_eq!(
-        app.reason,
-        "Deployment web: 1/1 available; rollout stuck: ReplicaSet \"web-1\" has timed out progressing."
-    );
-
-    fixture.cluster.knobs().drop_watches();
-    deployments
-        .delete("web", &DeleteParams::default())
-        .await
-        .unwrap();
-    let app = wait_until_app(&fixture, |app| app.state == HealthState::Current).await;
-    assert_eq!(app.reason, "1 object current");
-    let snapshot = fixture.watch.snapshot(SET).await;
+    let snapshot = wait_until_snapshot(&fixture, |snapshot| snapshot.objects.len() == 2).await;
     let names: Vec<&str> = snapshot
         .objects
         .iter()
         .map(|o| o.object.name.as_str())
         .collect();
-    assert_eq!(names, ["api"]);
+    assert_eq!(names, ["api", "web"]);
+    assert!(
+        snapshot.health.reason.starts_with("Deployment api: "),
+        "{}",
+        snapshot.health.reason
+    );
 }
 
 #[tokio::test]

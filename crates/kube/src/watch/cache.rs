@@ -236,7 +236,8 @@ impl Cache {
     }
 
     /// The health of one object: as published for an app's member, computed for anything else
-    /// the watches saw (a pod, a ReplicaSet); `None` when not seen.
+    /// the watches saw (a pod, a ReplicaSet, an object without the set label); `None` when not
+    /// seen.
     pub(crate) fn health_of(&self, object: &ObjectRef) -> Option<Health> {
         let uid = self.by_ref.get(object)?;
         let entry = self.entries.get(uid)?;
@@ -248,7 +249,15 @@ impl Cache {
         {
             return Some(health.clone());
         }
-        self.effective(uid, 0).map(|a| a.health())
+        // Outside an app there is no grace clock: a failure that may clear stays in progress.
+        self.effective(uid, 0).map(|assessment| {
+            let health = assessment.health();
+            if assessment.recoverable && health.state == HealthState::Failed {
+                Health::new(HealthState::InProgress, health.reason)
+            } else {
+                health
+            }
+        })
     }
 
     /// The `metadata.generation` of the object as the watch last saw it.
@@ -461,4 +470,145 @@ fn text(body: &Value, pointer: &str) -> Option<String> {
     body.pointer(pointer)
         .and_then(Value::as_str)
         .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::watch::kinds::watched;
+    use serde_json::json;
+
+    const SET: &str = "applyset-test-v1";
+
+    fn kind(group: &str, name: &str) -> &'static WatchedKind {
+        watched(group, name).unwrap()
+    }
+
+    fn deployment() -> Value {
+        json!({"metadata": {"name": "web", "namespace": "shop", "uid": "d1", "generation": 1,
+                "labels": {APPLYSET_PART_OF_LABEL: SET}},
+            "spec": {"replicas": 1},
+            "status": {"observedGeneration": 1, "replicas": 1, "updatedReplicas": 1}})
+    }
+
+    fn replica_set() -> Value {
+        json!({"metadata": {"name": "web-7c9f", "namespace": "shop", "uid": "r1",
+                "ownerReferences": [{"kind": "Deployment", "name": "web", "uid": "d1"}]},
+            "spec": {"replicas": 1}, "status": {"replicas": 1}})
+    }
+
+    fn failing_pod() -> Value {
+        json!({"metadata": {"name": "web-7c9f-x", "namespace": "shop", "uid": "p1",
+                "ownerReferences": [{"kind": "ReplicaSet", "name": "web-7c9f", "uid": "r1"}]},
+            "status": {"phase": "Pending", "containerStatuses": [{"name": "app", "image": "nginx:nope",
+                "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image \"nginx:nope\""}}}]}})
+    }
+
+    fn app_health_in(changes: &[AppChange]) -> Option<&Health> {
+        changes.iter().rev().find_map(|c| match &c.update {
+            AppUpdate::App(health) => Some(health),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn children_seen_before_their_owners_still_count() {
+        let mut cache = Cache::new(Duration::ZERO);
+        let now = Instant::now();
+        assert!(cache.apply(kind("", "Pod"), failing_pod(), now).is_empty());
+        assert!(
+            cache
+                .apply(kind("apps", "ReplicaSet"), replica_set(), now)
+                .is_empty()
+        );
+        let changes = cache.apply(kind("apps", "Deployment"), deployment(), now);
+        let app = app_health_in(&changes).unwrap();
+        assert_eq!(app.state, HealthState::Failed);
+        assert_eq!(
+            app.reason,
+            "Deployment web: 0/1 available — pod web-7c9f-x: ImagePullBackOff: nginx:nope"
+        );
+        let seqs: Vec<u64> = changes.iter().map(|c| c.seq).collect();
+        assert_eq!(seqs, [1, 2]);
+        assert_eq!(cache.objects_of(SET).len(), 3);
+    }
+
+    #[test]
+    fn a_relist_drops_what_it_no_longer_lists() {
+        let mut cache = Cache::new(Duration::ZERO);
+        let now = Instant::now();
+        let deployments = kind("apps", "Deployment");
+        cache.apply(deployments, deployment(), now);
+        cache.relist_started(deployments);
+        let changes = cache.relist_done(deployments, now);
+        assert!(matches!(&changes[0].update, AppUpdate::Gone(o) if o.name == "web"));
+        assert_eq!(
+            app_health_in(&changes).unwrap().state,
+            HealthState::NotFound
+        );
+        assert!(cache.is_synced("Deployment"));
+        assert_eq!(cache.snapshot(SET).objects, []);
+    }
+
+    #[test]
+    fn a_warning_after_the_object_explains_it() {
+        let mut cache = Cache::new(Duration::ZERO);
+        let now = Instant::now();
+        let claim = json!({"metadata": {"name": "data", "namespace": "shop", "uid": "c1",
+            "labels": {APPLYSET_PART_OF_LABEL: SET}},
+            "spec": {"storageClassName": "fast"}, "status": {"phase": "Pending"}});
+        cache.apply(kind("", "PersistentVolumeClaim"), claim, now);
+        let warning = Warning {
+            reason: "ProvisioningFailed".into(),
+            message: "storageclass.storage.k8s.io \"fast\" not found".into(),
+        };
+        let changes = cache.warning("c1", warning, now);
+        assert_eq!(
+            app_health_in(&changes).unwrap().reason,
+            "PersistentVolumeClaim data: ProvisioningFailed: storageclass.storage.k8s.io \"fast\" not found"
+        );
+    }
+
+    #[test]
+    fn a_failure_is_promoted_when_its_grace_runs_out() {
+        let mut cache = Cache::new(Duration::from_secs(10));
+        let now = Instant::now();
+        cache.apply(kind("", "Pod"), failing_pod(), now);
+        cache.apply(kind("apps", "ReplicaSet"), replica_set(), now);
+        let changes = cache.apply(kind("apps", "Deployment"), deployment(), now);
+        assert_eq!(
+            app_health_in(&changes).unwrap().state,
+            HealthState::InProgress
+        );
+        let due = cache.next_promotion(now).unwrap();
+        assert_eq!(due, now + Duration::from_secs(10));
+        assert!(cache.reevaluate(now + Duration::from_secs(5)).is_empty());
+        let changes = cache.reevaluate(due);
+        assert_eq!(app_health_in(&changes).unwrap().state, HealthState::Failed);
+    }
+
+    #[test]
+    fn objects_outside_any_app_are_not_published() {
+        let mut cache = Cache::new(Duration::ZERO);
+        let now = Instant::now();
+        let mut lone = deployment();
+        lone["metadata"]["labels"] = json!({});
+        assert!(
+            cache
+                .apply(kind("apps", "Deployment"), lone, now)
+                .is_empty()
+        );
+        let web = ObjectRef {
+            api_version: "apps/v1".into(),
+            kind: "Deployment".into(),
+            namespace: Some("shop".into()),
+            name: "web".into(),
+        };
+        assert_eq!(
+            cache.health_of(&web).unwrap().state,
+            HealthState::InProgress
+        );
+        assert_eq!(cache.generation_of(&web), Some(1));
+    }
 }

@@ -6,10 +6,8 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::Pod;
 use kube::api::{
-    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch,
-    PatchParams, PostParams,
+    Api, ApiResource, DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams,
 };
 use kubechart_kube::ObjectRef;
 use kubechart_kube::health::{Health, HealthState};
@@ -641,14 +639,9 @@ async fn pod_logs_with_tail_and_follow() {
         wait(&fixture, std::slice::from_ref(&web)).await.0,
         WaitOutcome::Current
     );
-    let pods: Api<Pod> = Api::namespaced(fixture.client.clone(), NS);
-    let pod = pods
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-        .items
-        .remove(0);
-    let pod = pod.metadata.name.unwrap();
+    let pods = fixture.watch.pods(SET).await;
+    assert_eq!(pods.len(), 1, "{pods:?}");
+    let pod = pods[0].name.clone();
     let knobs = fixture.cluster.knobs();
     knobs.seed_pod_log(NS, &pod, "app", "starting\nlistening on :8080\nready\n");
 
@@ -678,4 +671,30 @@ async fn pod_logs_with_tail_and_follow() {
     knobs.seed_pod_log(NS, &pod, "app", "GET / 200\n");
     let next = tokio::time::timeout(WAIT, lines.next()).await.unwrap();
     assert_eq!(next.unwrap().unwrap(), "GET / 200");
+}
+
+#[tokio::test]
+async fn shutdown_ends_waits_and_subscriptions() {
+    let fixture = start().await;
+    fixture
+        .cluster
+        .knobs()
+        .set_ready_delay(Duration::from_secs(3600));
+    create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
+    let mut subscription = fixture.watch.subscribe_app(SET);
+    assert!(matches!(
+        subscription.recv().await,
+        Some(AppEvent::Snapshot(_))
+    ));
+    let web = reference("apps/v1", "Deployment", "web");
+    let waiting = fixture.watch.wait_for(
+        std::slice::from_ref(&web),
+        Instant::now() + Duration::from_secs(600),
+        |_, _| {},
+    );
+    let (outcome, ()) = tokio::join!(waiting, fixture.watch.shutdown());
+    assert!(outcome.is_err(), "{outcome:?}");
+    let rest =
+        tokio::time::timeout(WAIT, async { while subscription.recv().await.is_some() {} }).await;
+    assert!(rest.is_ok(), "the subscription ends with the watch");
 }

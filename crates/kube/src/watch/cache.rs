@@ -260,9 +260,10 @@ impl Cache {
         })
     }
 
-    /// The `metadata.generation` of the object as the watch last saw it.
-    pub(crate) fn generation_of(&self, object: &ObjectRef) -> Option<i64> {
-        self.entries.get(self.by_ref.get(object)?)?.generation
+    /// The uid and `metadata.generation` of the object as the watch last saw it.
+    pub(crate) fn version_of(&self, object: &ObjectRef) -> Option<(&str, Option<i64>)> {
+        let uid = self.by_ref.get(object)?;
+        Some((uid, self.entries.get(uid)?.generation))
     }
 
     /// Every object of an app with its uid: the members and what they own, recursively.
@@ -609,6 +610,6 @@ mod tests {
             cache.health_of(&web).unwrap().state,
             HealthState::InProgress
         );
-        assert_eq!(cache.generation_of(&web), Some(1));
+        assert_eq!(cache.version_of(&web), Some(("d1", Some(1))));
     }
 }

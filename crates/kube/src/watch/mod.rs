@@ -154,8 +154,8 @@ struct Shared {
 
 impl Shared {
     fn cache(&self) -> MutexGuard<'_, Cache> {
-        // A panic while holding the lock leaves the cache consistent enough to keep serving:
-        // every update is computed before it is stored.
+        // A panic elsewhere while the lock was held must not take every later status request
+        // down with it; the next watch event or relist repairs what it left half done.
         self.cache
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -190,7 +190,8 @@ impl ClusterWatch {
         }
     }
 
-    /// Starts the watchers if they are not running yet. Every other method calls it.
+    /// Starts the watchers if they are not running yet. Every other method calls it; call it
+    /// (and `subscribe*`) from within a Tokio runtime.
     pub fn start(&self) {
         if self.shared.started.swap(true, Ordering::SeqCst) {
             return;
@@ -245,6 +246,23 @@ impl ClusterWatch {
         self.start();
         runner::initial_sync(&self.shared).await;
         events::list(&self.shared, set_id, limit).await
+    }
+
+    /// The app's pods (found through their owners), for a log picker and to check that a pod
+    /// asked for belongs to the app.
+    pub async fn pods(&self, set_id: &str) -> Vec<ObjectRef> {
+        self.start();
+        runner::initial_sync(&self.shared).await;
+        let mut pods: Vec<ObjectRef> = self
+            .shared
+            .cache()
+            .objects_of(set_id)
+            .into_iter()
+            .map(|(_, object)| object)
+            .filter(|object| object.kind == "Pod" && object.api_version == "v1")
+            .collect();
+        pods.sort();
+        pods
     }
 
     /// A pod's log as a stream of lines (following it when asked).

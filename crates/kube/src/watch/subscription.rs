@@ -45,7 +45,11 @@ impl AppSubscription {
             return Some(self.snapshot().await);
         };
         loop {
-            match self.changes.recv().await {
+            let received = tokio::select! {
+                () = self.shared.cancel.cancelled() => return None,
+                received = self.changes.recv() => received,
+            };
+            match received {
                 Ok(change) if change.set_id == self.set_id && change.seq > seen => {
                     self.seen = Some(change.seq);
                     return Some(AppEvent::Change(change));

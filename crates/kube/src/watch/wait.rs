@@ -36,12 +36,27 @@ pub(super) fn health_now(shared: &Shared, object: &ObjectRef) -> Health {
     }
 }
 
-/// The generation of each object on the server now: right after an apply, the watch may still
-/// hold the previous version, whose status says nothing about the new spec.
-async fn server_generations<'a>(
+/// Which version of an object the wait needs the watch to have seen.
+struct Expected {
+    uid: String,
+    generation: Option<i64>,
+}
+
+impl Expected {
+    /// Whether the watch's copy is this object (not one deleted before a recreate) at this
+    /// generation or later.
+    fn seen_in(&self, cached: Option<(&str, Option<i64>)>) -> bool {
+        cached.is_some_and(|(uid, generation)| uid == self.uid && generation >= self.generation)
+    }
+}
+
+/// Each object's uid and generation on the server now: right after an apply, the watch may still
+/// hold the previous version (or the object a recreate replaced), whose status says nothing
+/// about the new spec.
+async fn server_versions<'a>(
     shared: &Shared,
     objects: &'a [ObjectRef],
-) -> HashMap<&'a ObjectRef, i64> {
+) -> HashMap<&'a ObjectRef, Expected> {
     let reads = objects.iter().filter_map(|object| {
         let kind = watched(object.group(), &object.kind)?;
         let api: Api<DynamicObject> = match &object.namespace {
@@ -52,9 +67,13 @@ async fn server_generations<'a>(
         };
         Some(async move {
             match api.get_opt(&object.name).await {
-                Ok(found) => found
-                    .and_then(|o| o.metadata.generation)
-                    .map(|generation| (object, generation)),
+                Ok(found) => found.and_then(|o| {
+                    let expected = Expected {
+                        uid: o.metadata.uid?,
+                        generation: o.metadata.generation,
+                    };
+                    Some((object, expected))
+                }),
                 Err(error) => {
                     tracing::debug!(%object, %error, "reading the generation to wait for failed");
                     None
@@ -74,18 +93,18 @@ pub(super) async fn wait_for(
 ) -> Result<WaitOutcome, WatchError> {
     // Subscribed before the first look, so no change between the two is missed.
     let _ = tokio::time::timeout_at(deadline, runner::initial_sync(shared)).await;
-    let expected = server_generations(shared, objects).await;
+    let expected = server_versions(shared, objects).await;
     let mut last: HashMap<&ObjectRef, Health> = HashMap::new();
     loop {
         let mut all_current = true;
         for object in objects {
-            let seen = shared.cache().generation_of(object);
-            let health = match expected.get(object) {
-                Some(generation) if seen.is_none_or(|seen| seen < *generation) => Health::new(
-                    HealthState::InProgress,
-                    format!("waiting for the watch to see generation {generation}"),
-                ),
-                _ => health_now(shared, object),
+            let caught_up = expected
+                .get(object)
+                .is_none_or(|expected| expected.seen_in(shared.cache().version_of(object)));
+            let health = if caught_up {
+                health_now(shared, object)
+            } else {
+                Health::new(HealthState::InProgress, "waiting for the watch to catch up")
             };
             if last.get(object) != Some(&health) {
                 progress(object, &health);
@@ -119,6 +138,7 @@ pub(super) async fn wait_for(
                     .collect();
                 return Ok(WaitOutcome::TimedOut(waiting));
             }
+            () = shared.cancel.cancelled() => return Err(WatchError::ShutDown),
             received = changes.recv() => match received {
                 // Any change (or a lag) may concern our objects or their children: look again.
                 Ok(_) | Err(RecvError::Lagged(_)) => {}

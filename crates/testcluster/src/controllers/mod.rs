@@ -136,7 +136,6 @@ fn neighbours_changed(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: 
         };
         if let Some(owner_obj) = st.store.get(rid(def), ns, name)
             && owner_obj.pointer("/metadata/deletionTimestamp").is_none()
-            && def.plural != "pods"
         {
             reconcile(st, memory, def.plural, &owner_obj);
         }

@@ -1,6 +1,7 @@
 //! The command line: every option is also an environment variable, and `--help` documents each.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -29,6 +30,91 @@ pub enum Command {
     Schema,
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
+    /// Apply an AppSpec to a cluster: server-side apply in dependency order, then prune what the
+    /// app no longer has. The app's inventory lives in the cluster (an ApplySet parent Secret).
+    Apply(ApplyArgs),
+    /// Show what `apply` would change, object by object. Exit 0: no changes, 1: changes, 2: error.
+    Diff(TargetArgs),
+    /// Delete every object of an app, namespace last when the app created it.
+    Delete(DeleteArgs),
+    /// Show the health of every object of an app.
+    Status(StatusArgs),
+}
+
+/// Which app and which cluster, as kubectl takes them.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// AppSpec file (YAML or JSON), or `-` to read stdin.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Kubeconfig file. Default: the files in $KUBECONFIG, ~/.kube/config, or the pod's
+    /// ServiceAccount.
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Context of the kubeconfig to use. Default: its current context.
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Namespace of the app, replacing the AppSpec's.
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One line per object (the default).
+    Text,
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRun {
+    /// Apply for real.
+    None,
+    /// Ask the API server what it would do, and change nothing.
+    Server,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// `server`: plan with server-side dry-run only and change nothing.
+    #[arg(long, value_enum, default_value_t = DryRun::None, default_missing_value = "server", num_args = 0..=1, require_equals = true)]
+    pub dry_run: DryRun,
+    /// Take over objects that exist but belong to another app or to none.
+    #[arg(long)]
+    pub adopt: bool,
+    /// Delete and re-create objects whose immutable fields changed.
+    #[arg(long)]
+    pub recreate: bool,
+    /// Wait until every object is healthy, or one failed (exit 1), up to this long.
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "5m", value_parser = parse_duration)]
+    pub wait: Option<Duration>,
+    /// Output format of the result.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Wait until every object is gone (`--wait=false` only asks for the deletes).
+    #[arg(long, default_value_t = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub wait: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Keep watching and print each change until interrupted.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,6 +203,10 @@ pub struct ServeArgs {
     /// How long in-flight requests may take to finish after a shutdown signal.
     #[arg(long, env = "KUBECHART_SHUTDOWN_GRACE", default_value = "10s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
+    /// On a fresh installation, register the host's cluster (the in-cluster service account, else
+    /// the current context of the first kubeconfig found) as a shared cluster.
+    #[arg(long, env = "KUBECHART_AUTO_REGISTER_CLUSTER", default_value_t = true, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
+    pub auto_register_cluster: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -21,6 +21,22 @@ async fn main() -> ExitCode {
         Command::Openapi => serde_json::to_value(routes::openapi())
             .map_err(anyhow::Error::from)
             .and_then(|value| commands::print_json(&value)),
+        Command::Apply(args) => commands::apply(args).await,
+        Command::Diff(args) => {
+            // kubectl's convention: 0 no differences, 1 differences, 2 (or more) an error.
+            return match commands::diff(args).await {
+                Ok(commands::DiffResult::NoChanges) => ExitCode::SUCCESS,
+                Ok(commands::DiffResult::Changes) => ExitCode::from(1),
+                Err(error) => {
+                    if error.downcast_ref::<commands::AlreadyReported>().is_none() {
+                        eprintln!("error: {error:#}");
+                    }
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Command::Delete(args) => commands::delete(args).await,
+        Command::Status(args) => commands::status(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

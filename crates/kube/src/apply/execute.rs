@@ -113,8 +113,11 @@ impl Engine {
     ) -> Result<ApplyReport, ApplyError> {
         let recorded = inventory.load().await?;
         let plan = self.plan(desired, &recorded).await?;
-        let blocking: Vec<ObjectFailure> = plan
-            .failures()
+        let failures = plan.failures();
+        if let Some(down) = failures.iter().find(|f| f.kind == FailureKind::Unavailable) {
+            return Err(ApplyError::Unavailable(down.to_string()));
+        }
+        let blocking: Vec<ObjectFailure> = failures
             .into_iter()
             .filter(|f| !(options.recreate && f.kind == FailureKind::Immutable))
             .collect();
@@ -383,7 +386,16 @@ impl Engine {
             .map(|p| &p.reference)
             .collect();
         prunes.sort_by_key(|r| std::cmp::Reverse(delete_rank(r)));
-        let mut results = Vec::with_capacity(prunes.len());
+        let mut results: Vec<AppliedObject> = plan
+            .objects
+            .iter()
+            .filter(|p| p.action == Action::Release)
+            .map(|p| AppliedObject {
+                reference: p.reference.clone(),
+                spec_path: String::new(),
+                outcome: Outcome::LeftAlone,
+            })
+            .collect();
         for reference in prunes {
             progress(reference, &Progress::Deleting);
             let outcome = match self

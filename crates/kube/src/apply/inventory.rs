@@ -55,10 +55,18 @@ fn tooling() -> String {
     format!("kubechart/v{}", env!("CARGO_PKG_VERSION"))
 }
 
-fn unavailable(error: kube::Error) -> ApplyError {
-    ApplyError::Inventory(format!(
-        "the ApplySet parent Secret cannot be used: {error}"
-    ))
+fn unavailable(error: kube::Error, set: &ApplySet, verb: &str) -> ApplyError {
+    match &error {
+        kube::Error::Api(status) if status.is_forbidden() => ApplyError::Forbidden(format!(
+            "the cluster credentials may not {verb} secrets in namespace {} (the app's inventory, Secret {})",
+            set.namespace, set.parent_name
+        )),
+        kube::Error::Api(status) => ApplyError::Inventory(format!(
+            "the inventory Secret {}/{} cannot be used: {}",
+            set.namespace, set.parent_name, status.message
+        )),
+        other => ApplyError::Unavailable(super::failure::transport_message(other)),
+    }
 }
 
 impl Inventory for ParentSecretInventory {
@@ -67,7 +75,7 @@ impl Inventory for ParentSecretInventory {
             .api
             .get_opt(&self.set.parent_name)
             .await
-            .map_err(unavailable)?
+            .map_err(|e| unavailable(e, &self.set, "get"))?
         else {
             return Ok(BTreeSet::new());
         };
@@ -126,7 +134,7 @@ impl Inventory for ParentSecretInventory {
                 &Patch::Apply(parent),
             )
             .await
-            .map_err(unavailable)?;
+            .map_err(|e| unavailable(e, &self.set, "patch"))?;
         Ok(())
     }
 
@@ -138,7 +146,7 @@ impl Inventory for ParentSecretInventory {
         {
             Ok(_) => Ok(()),
             Err(kube::Error::Api(status)) if status.is_not_found() => Ok(()),
-            Err(error) => Err(unavailable(error)),
+            Err(error) => Err(unavailable(error, &self.set, "delete")),
         }
     }
 }

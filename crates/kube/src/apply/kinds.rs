@@ -9,11 +9,14 @@ use kube::discovery::{self, Scope};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+/// `(apiVersion, kind)` → the resource serving it.
+type Resolved = HashMap<(String, String), (ApiResource, Scope)>;
+
 /// Resolves `apiVersion` + `kind` to the REST resource and its scope.
 #[derive(Clone)]
 pub struct Kinds {
     client: kube::Client,
-    cache: Arc<Mutex<HashMap<(String, String), (ApiResource, Scope)>>>,
+    cache: Arc<Mutex<Resolved>>,
 }
 
 /// Why a kind cannot be used.
@@ -78,7 +81,7 @@ impl Kinds {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), (ApiResource, Scope)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Resolved> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

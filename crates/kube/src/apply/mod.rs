@@ -45,10 +45,12 @@ pub enum ApplyError {
     /// allowed. HTTP 409.
     #[error("{}", adoption_summary(.0))]
     Adoption(Vec<PlannedObject>),
-    /// The inventory is owned by another tool or could not be read or written. HTTP 409 when
-    /// owned by another tool, otherwise 503.
+    /// The inventory is owned by another tool or could not be read or written. HTTP 409.
     #[error("inventory: {0}")]
     Inventory(String),
+    /// The credentials may not do what the engine must do for the app as a whole. HTTP 403.
+    #[error("{0}")]
+    Forbidden(String),
     /// The cluster could not be reached or kept failing. HTTP 503.
     #[error("cluster unavailable: {0}")]
     Unavailable(String),

@@ -31,6 +31,9 @@ pub enum Action {
     Adopt,
     /// It belongs to the app but the new revision no longer has it: deleted after the apply.
     Prune,
+    /// The inventory lists it but it is no longer labelled as a member: dropped from the set and
+    /// left in the cluster, because someone took it out of the app on purpose.
+    Release,
 }
 
 /// A field another field manager owns, which applying takes over.
@@ -86,9 +89,11 @@ impl Plan {
             .collect()
     }
 
-    /// Whether applying would change anything.
+    /// Whether applying would change anything in the cluster.
     pub fn has_changes(&self) -> bool {
-        self.objects.iter().any(|o| o.action != Action::Unchanged)
+        self.objects
+            .iter()
+            .any(|o| !matches!(o.action, Action::Unchanged | Action::Release))
     }
 
     /// Objects that would be taken over from another owner.
@@ -147,13 +152,17 @@ impl Engine {
         Ok(Plan { objects })
     }
 
+    /// Whether the namespace exists; credentials limited to their namespaces may not read
+    /// namespaces at all, and then each object's own dry-run tells.
     async fn namespace_exists(&self, name: &str) -> Result<bool, ApplyError> {
         let namespaces: Api<Namespace> = Api::all(self.client.clone());
-        self.retry
-            .run(|| namespaces.get_opt(name))
-            .await
-            .map(|found| found.is_some())
-            .map_err(|e| ApplyError::Unavailable(super::failure::transport_message(&e)))
+        match self.retry.run(|| namespaces.get_opt(name)).await {
+            Ok(found) => Ok(found.is_some()),
+            Err(kube::Error::Api(status)) if status.is_forbidden() => Ok(true),
+            Err(error) => Err(ApplyError::Unavailable(super::failure::transport_message(
+                &error,
+            ))),
+        }
     }
 
     async fn plan_object(
@@ -270,7 +279,7 @@ impl Engine {
             (Action::Prune, None)
         } else {
             (
-                Action::Unchanged,
+                Action::Release,
                 Some("left alone: no longer labelled as a member of this app".to_owned()),
             )
         };

@@ -1,5 +1,13 @@
-//! The one-shot subcommands: `migrate`, `user create`, `render`, `schema`, `openapi`.
-//! Each returns an error whose message the binary prints before exiting with status 1.
+//! The one-shot subcommands: `migrate`, `user create`, `render`, `schema`, `openapi`, and the
+//! cluster commands `apply`, `diff`, `delete`, `status`. Each returns an error whose message the
+//! binary prints before exiting with status 1.
+
+mod apply;
+mod status;
+mod target;
+
+pub use apply::{DiffResult, apply, delete, diff};
+pub use status::status;
 
 use crate::accounts::validation;
 use crate::auth::password::PasswordHasher;
@@ -84,25 +92,26 @@ pub fn render(args: RenderArgs) -> anyhow::Result<()> {
     };
     let rendered = kubechart_manifest::parse_spec(&text)
         .and_then(|spec| kubechart_manifest::render(&spec, &options))
-        .map_err(|error| {
-            let problems = match error {
-                RenderError::Invalid(problems) => problems,
-                RenderError::Parse(problem) => vec![problem],
-                RenderError::Internal(message) => {
-                    vec![kubechart_manifest::FieldError::new("", message)]
-                }
-            };
-            for problem in problems {
-                eprintln!("{problem}");
-            }
-            AlreadyReported
-        })?;
+        .map_err(report_render_error)?;
     for warning in &rendered.warnings {
         eprintln!("warning: {warning}");
     }
     std::io::stdout()
         .write_all(rendered.yaml.as_bytes())
         .context("cannot write to stdout")
+}
+
+/// Prints each problem of an AppSpec on its own `path: message` line.
+fn report_render_error(error: RenderError) -> anyhow::Error {
+    match error {
+        RenderError::Internal(message) => anyhow::anyhow!(message),
+        input => {
+            for problem in input.field_errors() {
+                eprintln!("{problem}");
+            }
+            AlreadyReported.into()
+        }
+    }
 }
 
 pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {

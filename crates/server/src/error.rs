@@ -1,8 +1,10 @@
 //! The API's error type: every handler returns `Result<_, ApiError>`, and this is the only place that
 //! decides status codes and the JSON error shape of the external contract.
 
+use crate::clusters::{ClusterError, cause_name};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kubechart_kube::connect::Cause;
 use kubechart_store::StoreError;
 use serde::Serialize;
 use std::time::Duration;
@@ -42,11 +44,14 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// One of invalid_input, malformed, unauthenticated, forbidden, not_found, conflict,
-    /// rate_limited, unavailable, internal.
+    /// rate_limited, unavailable, cluster_unreachable, internal.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+    /// For `cluster_unreachable`: dns, refused, tls, unauthorized, forbidden, timeout or other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<&'static str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +83,13 @@ pub enum ApiError {
     /// 503: a dependency (the database) cannot be reached.
     #[error("a dependency is unavailable")]
     Unavailable(#[source] anyhow::Error),
+    /// 503 `cluster_unreachable`: a Kubernetes cluster did not answer or refused the credentials;
+    /// the message says why (the cause a user can act on, never credentials).
+    #[error("{message}")]
+    ClusterUnreachable {
+        cause: &'static str,
+        message: String,
+    },
     /// 500: anything else. The cause is logged once and never sent to the client.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -93,7 +105,9 @@ impl ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::ClusterUnreachable { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +122,7 @@ impl ApiError {
             Self::Invalid(_) => "invalid_input",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable(_) => "unavailable",
+            Self::ClusterUnreachable { .. } => "cluster_unreachable",
             Self::Internal(_) => "internal",
         }
     }
@@ -147,6 +162,30 @@ impl From<kubechart_manifest::RenderError> for ApiError {
     }
 }
 
+impl From<ClusterError> for ApiError {
+    fn from(error: ClusterError) -> Self {
+        match error {
+            ClusterError::NotFound => Self::NotFound,
+            ClusterError::Forbidden(_) => Self::Forbidden,
+            ClusterError::Invalid(fields) => Self::Invalid(fields),
+            ClusterError::InUse { .. } => Self::Conflict {
+                message: error.to_string(),
+                fields: Vec::new(),
+            },
+            ClusterError::Unreachable(unreachable) => Self::ClusterUnreachable {
+                cause: cause_name(unreachable.cause),
+                message: unreachable.message,
+            },
+            ClusterError::SourceUnavailable(message) => Self::ClusterUnreachable {
+                cause: cause_name(Cause::Other),
+                message,
+            },
+            ClusterError::Store(store) => store.into(),
+            ClusterError::Credentials(_) | ClusterError::Corrupt(_) => Self::Internal(error.into()),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -156,6 +195,9 @@ impl IntoResponse for ApiError {
             }
             Self::Unavailable(cause) => {
                 tracing::warn!(error = format!("{cause:#}"), "dependency unavailable")
+            }
+            Self::ClusterUnreachable { message, .. } => {
+                tracing::info!(error = %message, "cluster unreachable")
             }
             _ => {}
         }
@@ -168,6 +210,10 @@ impl IntoResponse for ApiError {
                 code: self.code(),
                 message: self.to_string(),
                 fields,
+                cause: match &self {
+                    Self::ClusterUnreachable { cause, .. } => Some(*cause),
+                    _ => None,
+                },
             },
         };
         let mut response = (status, axum::Json(body)).into_response();

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod clusters;
 pub mod commands;
 pub mod database;
 pub mod error;

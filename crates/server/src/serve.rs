@@ -5,10 +5,12 @@ use crate::auth::limiter::{LoginLimiter, LoginLimits};
 use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenIssuer;
 use crate::cli::ServeArgs;
+use crate::clusters::Clusters;
 use crate::http::metrics::HttpMetrics;
 use crate::state::AppState;
 use crate::{app, database, secrets};
 use anyhow::Context as _;
+use kubechart_kube::connect::HostEnv;
 use kubechart_store::ConnectOptions;
 use secrecy::ExposeSecret as _;
 use std::future::{Future, IntoFuture as _};
@@ -37,6 +39,11 @@ impl RunningServer {
 
 /// Binds and starts serving in a background task; for tests and for `run`.
 pub async fn start(args: ServeArgs) -> anyhow::Result<RunningServer> {
+    start_with_host(args, HostEnv::from_process()).await
+}
+
+/// [`start`], detecting cluster sources in `host` instead of this process's environment.
+pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<RunningServer> {
     let jwt_secret = secrets::jwt_secret(args.jwt_secret.as_deref(), &args.data.data_dir)?;
     let credentials_key = secrets::encryption_key(args.secret_key.as_deref(), &args.data.data_dir)?;
     let store = database::open(
@@ -53,13 +60,25 @@ pub async fn start(args: ServeArgs) -> anyhow::Result<RunningServer> {
         per_username_burst: args.login_burst_per_username,
         refill_every: args.login_refill,
     });
+    let credentials_key = Arc::new(credentials_key);
+    let clusters = Arc::new(Clusters::new(
+        store.clone(),
+        credentials_key.clone(),
+        host,
+        args.auto_register_cluster,
+    ));
+    // A failure here must not keep the server from starting: the cluster can be added by hand.
+    if let Err(error) = clusters.auto_register().await {
+        tracing::warn!(%error, "could not register the host's cluster");
+    }
     let state = AppState {
         store: store.clone(),
         tokens: TokenIssuer::new(jwt_secret.expose_secret(), args.token_ttl)?,
         passwords: PasswordHasher::new().await?,
         login_limiter: login_limiter.clone(),
         metrics: Arc::new(HttpMetrics::new()?),
-        credentials_key: Arc::new(credentials_key),
+        credentials_key,
+        clusters,
     };
     let listener = TcpListener::bind(args.addr)
         .await

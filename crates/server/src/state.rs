@@ -3,6 +3,7 @@
 use crate::auth::limiter::LoginLimiter;
 use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenIssuer;
+use crate::clusters::Clusters;
 use crate::http::metrics::HttpMetrics;
 use kubechart_store::Store;
 use secrecy::SecretSlice;
@@ -17,4 +18,6 @@ pub struct AppState {
     pub metrics: Arc<HttpMetrics>,
     /// Encrypts cluster credentials at rest; loaded at start so a bad key fails before serving.
     pub credentials_key: Arc<SecretSlice<u8>>,
+    /// Registered clusters and their cached clients.
+    pub clusters: Arc<Clusters>,
 }

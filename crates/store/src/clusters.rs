@@ -133,6 +133,9 @@ pub struct NewCluster {
 #[derive(Clone, Default)]
 pub struct ClusterUpdate {
     pub name: Option<String>,
+    /// New credentials may come from another source type.
+    pub source: Option<ClusterSource>,
+    pub kubeconfig_path: Option<Option<String>>,
     pub shared: Option<bool>,
     pub context: Option<Option<String>>,
     pub default_namespace: Option<Option<String>>,
@@ -312,6 +315,12 @@ pub(crate) async fn apply_update(
     let mut changes = clusters::ActiveModel::new();
     if let Some(name) = update.name {
         changes.name = Set(name);
+    }
+    if let Some(source) = update.source {
+        changes.source = Set(source.as_str().to_owned());
+    }
+    if let Some(path) = update.kubeconfig_path {
+        changes.kubeconfig_path = Set(path);
     }
     if let Some(shared) = update.shared {
         changes.shared = Set(shared);

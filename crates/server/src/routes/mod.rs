@@ -1,6 +1,7 @@
 //! The HTTP API, one module per resource, assembled into one router and one OpenAPI document.
 
 pub mod auth;
+pub mod clusters;
 pub mod docs;
 pub mod health;
 pub mod render;
@@ -41,6 +42,7 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(users::router())
+        .merge(clusters::router())
         .merge(health::router())
         .merge(render::router())
 }

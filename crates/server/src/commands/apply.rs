@@ -74,7 +74,7 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<()> {
             .iter()
             .map(|o| o.reference.clone())
             .collect();
-        super::status::wait_until_healthy(client, &members, timeout).await?;
+        super::status::wait_until_healthy(client, &members, timeout, args.output).await?;
     }
     Ok(())
 }

@@ -57,17 +57,26 @@ pub async fn status(args: StatusArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Waits, printing each object's health as it changes, until everything is Current (Ok) or one
-/// object failed or the timeout passed (the reason printed, exit 1).
+/// Waits, printing each object's health as it changes (on stderr when stdout carries data),
+/// until everything is Current (Ok) or one object failed or the timeout passed (the reason
+/// printed, exit 1).
 pub async fn wait_until_healthy(
     client: kube::Client,
     members: &[ObjectRef],
     timeout: Duration,
+    output: OutputFormat,
 ) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     let watch = ClusterWatch::new(client, WatchConfig::default(), &cancel);
     let deadline = tokio::time::Instant::now() + timeout;
-    let outcome = watch.wait_for(members, deadline, print_health).await;
+    let progress = |reference: &ObjectRef, health: &Health| {
+        if output == OutputFormat::Text {
+            print_health(reference, health);
+        } else {
+            eprintln!("{reference} {}", line(health));
+        }
+    };
+    let outcome = watch.wait_for(members, deadline, progress).await;
     watch.shutdown().await;
     match outcome? {
         WaitOutcome::Current => Ok(()),

@@ -116,6 +116,28 @@ async fn the_command_line_picks_the_file_and_context_like_kubectl() {
         .unwrap();
     assert_eq!(connection.default_namespace(), "default");
     assert!(Source::from_kubectl_flags(None, None, &HostEnv::isolated()).is_err());
+
+    // Like kubectl, a context is looked for across every file of $KUBECONFIG.
+    let other = TestCluster::start(Options {
+        restricted_namespaces: vec!["team-b".into()],
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let renamed = std::fs::read_to_string(other.kubeconfig_path())
+        .unwrap()
+        .replace("kubechart-test", "second");
+    let dir = tempfile::tempdir().unwrap();
+    let second = dir.path().join("second");
+    std::fs::write(&second, renamed).unwrap();
+    let mut both = HostEnv::isolated();
+    both.kubeconfig =
+        Some(std::env::join_paths([cluster.kubeconfig_path(), second.as_path()]).unwrap());
+    let source = Source::from_kubectl_flags(None, Some("second-limited"), &both).unwrap();
+    let connection = Connection::open(&source, Timeouts::default())
+        .await
+        .unwrap();
+    assert_eq!(connection.default_namespace(), "team-b");
 }
 
 #[tokio::test]

@@ -100,7 +100,15 @@ pub(crate) async fn check(
     client: &kube::Client,
     namespace: &str,
 ) -> Result<Permissions, Unreachable> {
-    let rules = rules_review(client, namespace).await?;
+    let rules = match rules_review(client, namespace).await {
+        Ok(rules) => rules,
+        // Credentials that may not even review themselves: nothing is known to be allowed.
+        Err(unreachable) if unreachable.cause == super::Cause::Forbidden => Rules {
+            rules: Vec::new(),
+            incomplete: true,
+        },
+        Err(unreachable) => return Err(unreachable),
+    };
     let cluster_checks = APPLIED_KINDS
         .iter()
         .filter(|(_, _, _, namespaced)| !namespaced)

@@ -47,6 +47,10 @@ impl Connection {
         let config = source.config().await?;
         let server = config.cluster_url.to_string();
         let default_namespace = config.default_namespace.clone();
+        let mut config = config;
+        // Callers retry within their own bounds; kube's retry layer would back off for minutes
+        // on a cluster that keeps answering 503.
+        config.default_retry = false;
         let mut request_config = config.clone();
         request_config.connect_timeout = Some(timeouts.connect);
         request_config.read_timeout = Some(timeouts.read);

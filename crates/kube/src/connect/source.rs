@@ -170,10 +170,7 @@ impl Source {
     ) -> Result<Self, ConnectError> {
         let file = match kubeconfig {
             Some(path) => Some(path.to_path_buf()),
-            None => host
-                .kubeconfig_files()
-                .into_iter()
-                .find(|path| path.is_file()),
+            None => first_file_with(host, context),
         };
         match (file, InClusterEnv::of(host)) {
             (Some(path), _) => Ok(Source::KubeconfigFile {
@@ -300,6 +297,26 @@ impl Source {
             .map(|byte| format!("{byte:02x}"))
             .collect()
     }
+}
+
+/// The first kubeconfig file on the host that has `context` (any existing file when `None`), as
+/// kubectl finds a context across the files of `$KUBECONFIG`.
+fn first_file_with(host: &HostEnv, context: Option<&str>) -> Option<PathBuf> {
+    let mut existing = host
+        .kubeconfig_files()
+        .into_iter()
+        .filter(|path| path.is_file())
+        .peekable();
+    let first = existing.peek().cloned();
+    let Some(context) = context else {
+        return first;
+    };
+    existing
+        .find(|path| {
+            Kubeconfig::read_from(path)
+                .is_ok_and(|config| config.contexts.iter().any(|c| c.name == context))
+        })
+        .or(first)
 }
 
 /// A kubeconfig with one cluster, one user and one (current) context.

@@ -444,3 +444,71 @@ async fn kube_apiserver_selects_events_by_type_and_involved_object_in_a_namespac
         other => panic!("expected the Warning event, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn kube_apiserver_mounts_statefulset_claims_and_binds_static_volumes() {
+    let c = cluster().await;
+    let client = c.client();
+    let sets: Api<k8s_openapi::api::apps::v1::StatefulSet> =
+        Api::namespaced(client.clone(), "default");
+    let mut db = deployment("db", 1, "postgres:17");
+    db["kind"] = json!("StatefulSet");
+    db["spec"]["serviceName"] = json!("db");
+    db["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+        json!([{"name": "data", "mountPath": "/var/lib/postgresql"}]);
+    db["spec"]["volumeClaimTemplates"] = json!([{"metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]);
+    sets.create(&PostParams::default(), &from(db))
+        .await
+        .unwrap();
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "default");
+    container(&pods, "db", "db-0 ready", |c| c.ready).await;
+    let volumes = pods
+        .get("db-0")
+        .await
+        .unwrap()
+        .spec
+        .unwrap()
+        .volumes
+        .unwrap();
+    assert_eq!(
+        volumes[0]
+            .persistent_volume_claim
+            .as_ref()
+            .map(|c| c.claim_name.as_str()),
+        Some("data-db-0")
+    );
+
+    let pvs: Api<k8s_openapi::api::core::v1::PersistentVolume> = Api::all(client.clone());
+    pvs.create(
+        &PostParams::default(),
+        &from(json!({"metadata": {"name": "archive"}, "spec": {"capacity": {"storage": "5Gi"},
+            "accessModes": ["ReadWriteOnce"], "storageClassName": "", "hostPath": {"path": "/srv/archive"}}})),
+    )
+    .await
+    .unwrap();
+    eventually("the static volume is Available", WAIT, || async {
+        (pvs.get("archive").await.unwrap().status?.phase? == "Available").then_some(())
+    })
+    .await;
+    let claims: Api<k8s_openapi::api::core::v1::PersistentVolumeClaim> =
+        Api::namespaced(client, "default");
+    claims
+        .create(
+            &PostParams::default(),
+            &from(json!({"metadata": {"name": "archive"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                "storageClassName": "", "volumeName": "archive", "resources": {"requests": {"storage": "5Gi"}}}})),
+        )
+        .await
+        .unwrap();
+    eventually("the claim binds the named volume", WAIT, || async {
+        (claims.get("archive").await.unwrap().status?.phase? == "Bound").then_some(())
+    })
+    .await;
+    let pv = pvs.get("archive").await.unwrap();
+    assert_eq!(pv.status.unwrap().phase.as_deref(), Some("Bound"));
+    assert_eq!(
+        pv.spec.unwrap().claim_ref.unwrap().name.as_deref(),
+        Some("archive")
+    );
+}

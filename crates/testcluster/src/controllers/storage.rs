@@ -10,8 +10,63 @@ use super::{Logged, describe, meta_str};
 use crate::ops::{self, WriteOptions};
 use crate::registry;
 use crate::state::State;
+use crate::store::rid;
 
 const MANAGER: &str = "kube-controller-manager";
+
+/// Static volumes report Available until a claim binds them, as the volume controller does.
+pub fn volume(st: &Arc<State>, pv: &Value) {
+    if pv.pointer("/status/phase").is_some() {
+        return;
+    }
+    let phase = if pv.pointer("/spec/claimRef").is_some() {
+        "Bound"
+    } else {
+        "Available"
+    };
+    ops::write_status(
+        st,
+        &registry::PERSISTENTVOLUMES,
+        "",
+        meta_str(pv, "name"),
+        MANAGER,
+        |_| Some(json!({"phase": phase})),
+    )
+    .logged("update status", &describe(pv));
+}
+
+/// A claim that names its volume binds to it once the volume exists; until then it is Pending.
+fn bind_named(st: &Arc<State>, pvc: &Value, volume: &str) {
+    let (ns, name) = (meta_str(pvc, "namespace"), meta_str(pvc, "name"));
+    let who = describe(pvc);
+    let claims = &registry::PERSISTENTVOLUMECLAIMS;
+    let pvs = &registry::PERSISTENTVOLUMES;
+    let Some(pv) = st.store.get(rid(pvs), "", volume) else {
+        ops::write_status(st, claims, ns, name, MANAGER, |_| {
+            Some(json!({"phase": "Pending"}))
+        })
+        .logged("update status", &who);
+        return;
+    };
+    let claim_ref = json!({"kind": "PersistentVolumeClaim", "namespace": ns, "name": name, "uid": meta_str(pvc, "uid"), "apiVersion": "v1"});
+    ops::write_main(st, pvs, "", volume, MANAGER, |o| {
+        o["spec"]["claimRef"] = claim_ref
+    })
+    .logged("bind the volume", &who);
+    ops::write_status(st, pvs, "", volume, MANAGER, |_| {
+        Some(json!({"phase": "Bound"}))
+    })
+    .logged("update the volume's status", &who);
+    let capacity = pv.pointer("/spec/capacity").cloned().unwrap_or(json!({}));
+    let modes = pv
+        .pointer("/spec/accessModes")
+        .cloned()
+        .unwrap_or(json!([]));
+    ops::write_status(st, claims, ns, name, MANAGER, |_| {
+        Some(json!({"phase": "Bound", "accessModes": modes, "capacity": capacity}))
+    })
+    .logged("update status", &who);
+}
 
 /// Provisions and binds a claim.
 pub fn claim(st: &Arc<State>, pvc: &Value) {
@@ -25,6 +80,10 @@ pub fn claim(st: &Arc<State>, pvc: &Value) {
         .and_then(Value::as_str)
         .unwrap_or("standard");
     let claims = &registry::PERSISTENTVOLUMECLAIMS;
+    if let Some(volume) = pvc.pointer("/spec/volumeName").and_then(Value::as_str) {
+        bind_named(st, pvc, volume);
+        return;
+    }
     if st.sim.class_unbound(class) {
         if pvc.pointer("/status/phase").is_none() {
             ops::write_status(st, claims, ns, name, MANAGER, |_| {

@@ -372,6 +372,7 @@ pub fn statefulset(st: &Arc<State>, sts: &Value) {
                 ("statefulset.kubernetes.io/pod-name", pod_name.clone()),
             ],
         );
+        mount_claims(&mut pod, sts, &pod_name);
         pod["spec"]["hostname"] = json!(pod_name);
         if let Some(svc) = sts.pointer("/spec/serviceName").and_then(Value::as_str) {
             pod["spec"]["subdomain"] = json!(svc);
@@ -426,6 +427,34 @@ pub fn statefulset(st: &Arc<State>, sts: &Value) {
         }))
     })
     .logged("update status", &describe(sts));
+}
+
+/// The StatefulSet controller gives each pod a volume per claim template, bound to that pod's
+/// own claim (`<template>-<pod>`), in place of a template volume of the same name.
+fn mount_claims(pod: &mut Value, sts: &Value, pod_name: &str) {
+    let templates: Vec<String> = sts
+        .pointer("/spec/volumeClaimTemplates")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|t| meta_str(t, "name").to_string())
+        .collect();
+    if templates.is_empty() {
+        return;
+    }
+    let mut volumes: Vec<Value> = pod["spec"]["volumes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|v| !templates.iter().any(|t| v["name"] == json!(t)))
+        .collect();
+    for t in &templates {
+        volumes.push(
+            json!({"name": t, "persistentVolumeClaim": {"claimName": format!("{t}-{pod_name}")}}),
+        );
+    }
+    pod["spec"]["volumes"] = json!(volumes);
 }
 
 /// DaemonSet: one pod on the cluster's one node, replaced when the template changes.

@@ -15,19 +15,6 @@ use kubechart_testcluster::{Options, TestCluster};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-/// The examples whose objects the test cluster can bring to Current. Left out:
-/// `postgres-statefulset.yaml`, whose pods the test cluster's StatefulSet controller does not
-/// create yet (it does not mount claim templates), and `cluster-reader.yaml`, whose static
-/// PersistentVolumes stay Pending without a volume controller to make them Available.
-const EXAMPLES: &[&str] = &[
-    "web-ingress.yaml",
-    "api-gateway.yaml",
-    "migration-job.yaml",
-    "nightly-backup.yaml",
-    "pod-and-replicaset.yaml",
-    "tenant-namespace.yaml",
-];
-
 /// What the examples expect to exist already: the shared Gateway that `api-gateway.yaml`'s
 /// route attaches to.
 fn prerequisites() -> Vec<serde_json::Value> {
@@ -98,8 +85,16 @@ async fn every_example_converges_to_current() {
     create_all(&client, &prerequisites()).await;
     let mut problems = Vec::new();
     let mut namespaces = std::collections::HashSet::new();
-    for name in EXAMPLES {
-        let text = std::fs::read_to_string(examples.join(name)).unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(&examples)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy();
+        let text = std::fs::read_to_string(path).unwrap();
         let spec = parse_spec(&text).unwrap();
         let objects: Vec<serde_json::Value> = render_objects(&spec)
             .unwrap()

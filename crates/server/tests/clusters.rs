@@ -744,6 +744,11 @@ async fn clusters_with_applied_deployments_are_deleted_only_when_forced(backend:
     db.close().await.unwrap();
 
     let path = format!("/api/v1/clusters/{id}");
+    let (status, body, _) = server
+        .call(Method::DELETE, &format!("{path}?force=maybe"), &admin, None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "malformed");
     let (status, body, _) = server.call(Method::DELETE, &path, &admin, None).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "conflict");

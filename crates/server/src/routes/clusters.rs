@@ -9,6 +9,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use kubechart_store::ClusterId;
@@ -23,6 +24,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(detected_clusters))
         .routes(routes!(get_cluster, update_cluster, delete_cluster))
         .routes(routes!(cluster_status))
+}
+
+/// A query string of the wrong shape, answered in the API's error shape.
+fn malformed(rejection: QueryRejection) -> ApiError {
+    ApiError::Malformed(rejection.body_text())
 }
 
 /// An id that cannot exist is simply not found, like any other unknown cluster.
@@ -138,9 +144,10 @@ async fn delete_cluster(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-    Query(query): Query<DeleteQuery>,
+    query: Result<Query<DeleteQuery>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
     let id = cluster_id(&id)?;
+    let Query(query) = query.map_err(malformed)?;
     state.clusters.delete(&user, id, query.force).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -161,9 +168,10 @@ async fn cluster_status(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-    Query(query): Query<StatusQuery>,
+    query: Result<Query<StatusQuery>, QueryRejection>,
 ) -> Result<Json<StatusView>, ApiError> {
     let id = cluster_id(&id)?;
+    let Query(query) = query.map_err(malformed)?;
     Ok(Json(
         state.clusters.status(&user, id, query.namespace).await?,
     ))

@@ -358,6 +358,42 @@ async fn a_failing_job_reports_its_backoff_limit() {
 }
 
 #[tokio::test]
+async fn a_cron_job_reads_as_its_last_run() {
+    let fixture = start().await;
+    fixture.cluster.knobs().crash_image("acme/backup:bad");
+    create(
+        &fixture.client,
+        json!({"apiVersion": "batch/v1", "kind": "CronJob",
+        "metadata": {"name": "backup", "namespace": NS, "labels": labels(true)},
+        "spec": {"schedule": "0 3 * * *", "jobTemplate": {
+            "metadata": {"labels": {"app.kubernetes.io/managed-by": "kubechart"}},
+            "spec": {"backoffLimit": 0, "template": {
+                "metadata": {"labels": {"app.kubernetes.io/managed-by": "kubechart"}},
+                "spec": {"restartPolicy": "Never",
+                    "containers": [{"name": "backup", "image": "acme/backup:bad"}]}}}}}}),
+    )
+    .await;
+    let cron = reference("batch/v1", "CronJob", "backup");
+    let (outcome, _) = wait(&fixture, std::slice::from_ref(&cron)).await;
+    assert_eq!(outcome, WaitOutcome::Current, "not run yet");
+    let job = fixture
+        .cluster
+        .knobs()
+        .trigger_cronjob(NS, "backup")
+        .unwrap();
+    let job = job["metadata"]["name"].as_str().unwrap().to_owned();
+    let app = wait_until_app(&fixture, |app| app.state == HealthState::Failed).await;
+    assert!(
+        app.reason.starts_with("CronJob backup: ")
+            && app.reason.ends_with(&format!(
+                "last Job {job}: BackoffLimitExceeded: Job has reached the specified backoff limit"
+            )),
+        "{}",
+        app.reason
+    );
+}
+
+#[tokio::test]
 async fn a_completed_job_is_current() {
     let fixture = start().await;
     create(&fixture.client, json!({"apiVersion": "batch/v1", "kind": "Job",

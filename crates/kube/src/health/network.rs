@@ -59,6 +59,40 @@ pub(crate) fn ingress(object: &Value) -> Assessment {
     }
 }
 
+/// How one kind attaches to parents and reports on each of them.
+struct Attachment<'a> {
+    /// Where the per-parent entries are, e.g. `/status/parents`.
+    entries: &'a str,
+    /// The key of the parent's reference in an entry, e.g. `parentRef`.
+    ref_key: &'a str,
+    /// The conditions each parent must report True.
+    required: &'a [&'a str],
+    /// What a parent is called in reasons.
+    noun: &'a str,
+    /// What the object is called in reasons.
+    subject: &'a str,
+    /// The reason while no parent has reported yet.
+    no_status: &'a str,
+}
+
+const ROUTE: Attachment<'static> = Attachment {
+    entries: "/status/parents",
+    ref_key: "parentRef",
+    required: &["Accepted", "ResolvedRefs"],
+    noun: "gateway",
+    subject: "the route",
+    no_status: "waiting for a gateway to accept the route",
+};
+
+const POLICY: Attachment<'static> = Attachment {
+    entries: "/status/ancestors",
+    ref_key: "ancestorRef",
+    required: &["Accepted"],
+    noun: "ancestor",
+    subject: "the policy",
+    no_status: "waiting for Envoy Gateway to accept the policy",
+};
+
 /// An HTTPRoute is accepted with resolved references by every parent it names. Only conditions
 /// written for the current generation count: an old `Accepted` says nothing about this spec.
 pub(crate) fn http_route(object: &Value) -> Assessment {
@@ -66,44 +100,26 @@ pub(crate) fn http_route(object: &Value) -> Assessment {
         .iter()
         .filter_map(|r| r.get("name").and_then(Value::as_str))
         .collect();
-    attachments(
-        object,
-        array_at(object, "/status/parents"),
-        "parentRef",
-        &["Accepted", "ResolvedRefs"],
-        &expected,
-        "gateway",
-        "the route",
-        "waiting for a gateway to accept the route",
-    )
+    attachments(object, &ROUTE, &expected)
 }
 
 /// An Envoy Gateway policy (BackendTrafficPolicy) is accepted by each ancestor it attaches to.
 pub(crate) fn policy_ancestors(object: &Value) -> Assessment {
-    attachments(
-        object,
-        array_at(object, "/status/ancestors"),
-        "ancestorRef",
-        &["Accepted"],
-        &[],
-        "ancestor",
-        "the policy",
-        "waiting for Envoy Gateway to accept the policy",
-    )
+    attachments(object, &POLICY, &[])
 }
 
-/// The shared rule of things that attach to parents and get one status entry per parent.
-#[allow(clippy::too_many_arguments)]
-fn attachments(
-    object: &Value,
-    entries: &[Value],
-    ref_key: &str,
-    required: &[&str],
-    expected: &[&str],
-    noun: &str,
-    subject: &str,
-    no_status: &str,
-) -> Assessment {
+/// The shared rule of things that attach to parents and get one status entry per parent;
+/// `expected` names parents that must have an entry.
+fn attachments(object: &Value, kind: &Attachment<'_>, expected: &[&str]) -> Assessment {
+    let Attachment {
+        ref_key,
+        required,
+        noun,
+        subject,
+        no_status,
+        ..
+    } = *kind;
+    let entries = array_at(object, kind.entries);
     if entries.is_empty() {
         return Assessment::in_progress(no_status);
     }

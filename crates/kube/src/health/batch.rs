@@ -29,7 +29,12 @@ pub(crate) fn job(object: &Value, warnings: &[Warning]) -> Assessment {
     if object.pointer("/spec/suspend") == Some(&Value::Bool(true)) {
         return Assessment::current("suspended");
     }
-    if let Some(refused) = warnings.iter().find(|w| w.reason == "FailedCreate") {
+    // Once a pod runs, an earlier refusal is history.
+    if let Some(refused) = warnings
+        .iter()
+        .find(|w| w.reason == "FailedCreate")
+        .filter(|_| active == 0)
+    {
         return Assessment::failing(join_reason(&refused.reason, &refused.message));
     }
     let mut progress = format!("running: {succeeded}/{completions} succeeded");

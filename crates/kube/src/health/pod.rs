@@ -51,14 +51,15 @@ pub(crate) fn pod(object: &Value, warnings: &[Warning]) -> Assessment {
     if let Some(scheduling) = unschedulable(object) {
         return scheduling;
     }
+    // Ready wins over any warning: events outlive the problem they report.
+    if condition(object, "Ready").is_some_and(|c| c.is_true()) {
+        return Assessment::current("running");
+    }
     if let Some(volume) = warnings
         .iter()
         .find(|w| VOLUME_PROBLEMS.contains(&w.reason.as_str()))
     {
         return Assessment::failing(join_reason(&volume.reason, &volume.message));
-    }
-    if condition(object, "Ready").is_some_and(|c| c.is_true()) {
-        return Assessment::current("running");
     }
     not_ready_yet(object, init, main, warnings)
 }

@@ -82,6 +82,10 @@ pub(crate) fn classify(
         .map(|d| d.causes.clone())
         .unwrap_or_default();
     match status.code {
+        // RBAC names the verb it denies; other 403s are admission plugins refusing the object.
+        403 if !status.message.contains(" cannot ") => {
+            failure(FailureKind::Invalid, entry(None), status.message.clone())
+        }
         403 => {
             let scope = match &reference.namespace {
                 Some(namespace) => format!(" in namespace {namespace}"),

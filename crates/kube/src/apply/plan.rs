@@ -141,6 +141,7 @@ impl Engine {
             .buffered(self.concurrency.max(1))
             .try_collect()
             .await?;
+        defer_to_apply(desired, &mut objects);
         let wanted: BTreeSet<&ObjectRef> = desired.objects.iter().map(|o| &o.reference).collect();
         let stale: Vec<&ObjectRef> = recorded.iter().filter(|r| !wanted.contains(r)).collect();
         let prunes: Vec<Option<PlannedObject>> = futures::stream::iter(stale)
@@ -311,6 +312,39 @@ impl Engine {
     }
 }
 
+/// A new object whose dry-run was refused while something it depends on is new too (a Pod and
+/// the ServiceAccount it runs as, say) cannot be judged before that dependency exists: the API
+/// server checks it when it is applied, after its dependencies. Refusing the whole plan for it
+/// would make such apps impossible to apply, as a whole-set dry-run does.
+fn defer_to_apply(desired: &Desired, planned: &mut [PlannedObject]) {
+    let pairs: Vec<(&ObjectRef, &Value)> = desired
+        .objects
+        .iter()
+        .map(|o| (&o.reference, &o.manifest))
+        .collect();
+    let dependencies = super::graph::dependencies(&pairs);
+    let created: Vec<bool> = planned.iter().map(|p| p.action == Action::Create).collect();
+    for (index, object) in planned.iter_mut().enumerate() {
+        let deferrable = object.action == Action::Create
+            && object
+                .failure
+                .as_ref()
+                .is_some_and(|f| f.kind == FailureKind::Invalid);
+        let Some(&new_dependency) = dependencies[index].iter().find(|&&d| created[d]) else {
+            continue;
+        };
+        if deferrable {
+            if let Some(failure) = object.failure.take() {
+                object.note = Some(format!(
+                    "checked by the API server when applied, after {} is created (dry run: {})",
+                    desired.objects[new_dependency].reference, failure.message
+                ));
+            }
+            object.diff = desired_diff(None, &desired.objects[index].manifest);
+        }
+    }
+}
+
 /// The set an object is labelled as a member of.
 pub(crate) fn member_of(object: &Value) -> Option<&str> {
     object
@@ -397,6 +431,62 @@ fn desired_diff_removed(live: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn planned(desired: &Desired, kind: &str, failure: Option<FailureKind>) -> Vec<PlannedObject> {
+        desired
+            .objects
+            .iter()
+            .map(|o| PlannedObject {
+                reference: o.reference.clone(),
+                spec_path: o.spec_path.clone(),
+                action: Action::Create,
+                diff: String::new(),
+                owner: None,
+                conflicts: Vec::new(),
+                failure: failure
+                    .filter(|_| o.reference.kind == kind)
+                    .map(|kind| ObjectFailure {
+                        reference: o.reference.clone(),
+                        path: o.spec_path.clone(),
+                        kind,
+                        message: "error looking up service account shop/migrator".into(),
+                    }),
+                note: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_refusal_that_waits_on_a_new_dependency_is_left_to_the_apply() {
+        let spec = kubechart_manifest::parse_spec(
+            "name: migrate\nnamespace: shop\nserviceAccounts: [{name: migrator}]\nworkloads:\n  - name: run\n    kind: Pod\n    serviceAccount: migrator\n    containers: [{name: run, image: \"busybox:1.36\"}]\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let desired = Desired::from_spec(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let mut objects = planned(&desired, "Pod", Some(FailureKind::Invalid));
+        defer_to_apply(&desired, &mut objects);
+        let pod = objects.iter().find(|o| o.reference.kind == "Pod");
+        assert!(pod.is_some_and(|p| {
+            p.failure.is_none()
+                && p.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("after ServiceAccount shop/migrator is created"))
+        }));
+
+        // A refusal for the object's own sake stays, and so does one with nothing new to wait for.
+        let mut objects = planned(&desired, "Pod", Some(FailureKind::Immutable));
+        defer_to_apply(&desired, &mut objects);
+        assert!(objects.iter().any(|o| o.failure.is_some()));
+        let mut objects = planned(&desired, "Pod", Some(FailureKind::Invalid));
+        for object in objects
+            .iter_mut()
+            .filter(|o| o.reference.kind == "ServiceAccount")
+        {
+            object.action = Action::Unchanged;
+        }
+        defer_to_apply(&desired, &mut objects);
+        assert!(objects.iter().any(|o| o.failure.is_some()));
+    }
 
     #[test]
     fn owners_are_named() {

@@ -313,7 +313,35 @@ impl Store {
         namespace: Option<&str>,
         from: Option<u64>,
     ) -> Result<Subscription, TooOld> {
-        self.subscribe(resource, namespace, from, false)
+        let mut inner = self.lock();
+        let backlog: Vec<Arc<Event>> = match from {
+            None => Self::current_state(&inner, resource, namespace),
+            Some(rv) => {
+                if rv < inner.compacted {
+                    return Err(TooOld {
+                        oldest: inner.compacted + 1,
+                    });
+                }
+                inner
+                    .history
+                    .iter()
+                    .filter(|e| {
+                        e.rv > rv
+                            && e.resource == resource
+                            && namespace.is_none_or(|want| want == e.namespace)
+                    })
+                    .cloned()
+                    .collect()
+            }
+        };
+        let (tx, rx) = mpsc::unbounded_channel();
+        inner.subscribers.push(Subscriber {
+            resource,
+            namespace: namespace.map(str::to_string),
+            tx,
+            internal: false,
+        });
+        Ok((backlog, rx))
     }
 
     /// Starts a controller's watch of every object of a resource: the current state, then every
@@ -356,44 +384,6 @@ impl Store {
                     .collect()
             })
             .unwrap_or_default()
-    }
-
-    fn subscribe(
-        &self,
-        resource: ResourceId,
-        namespace: Option<&str>,
-        from: Option<u64>,
-        internal: bool,
-    ) -> Result<Subscription, TooOld> {
-        let mut inner = self.lock();
-        let backlog: Vec<Arc<Event>> = match from {
-            None => Self::current_state(&inner, resource, namespace),
-            Some(rv) => {
-                if rv < inner.compacted {
-                    return Err(TooOld {
-                        oldest: inner.compacted + 1,
-                    });
-                }
-                inner
-                    .history
-                    .iter()
-                    .filter(|e| {
-                        e.rv > rv
-                            && e.resource == resource
-                            && namespace.is_none_or(|want| want == e.namespace)
-                    })
-                    .cloned()
-                    .collect()
-            }
-        };
-        let (tx, rx) = mpsc::unbounded_channel();
-        inner.subscribers.push(Subscriber {
-            resource,
-            namespace: namespace.map(str::to_string),
-            tx,
-            internal,
-        });
-        Ok((backlog, rx))
     }
 
     /// Closes every open API watch (the "dropped watch connections" fault); the server's own

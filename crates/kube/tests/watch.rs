@@ -734,3 +734,27 @@ async fn shutdown_ends_waits_and_subscriptions() {
         tokio::time::timeout(WAIT, async { while subscription.recv().await.is_some() {} }).await;
     assert!(rest.is_ok(), "the subscription ends with the watch");
 }
+
+#[tokio::test]
+async fn a_cluster_that_is_down_at_first_is_waited_for_once_then_followed_when_back() {
+    let config = WatchConfig {
+        initial_sync: Duration::from_millis(500),
+        ..no_grace()
+    };
+    let fixture = start_with(Options::default(), config).await;
+    fixture.cluster.knobs().set_down(true);
+    let first = std::time::Instant::now();
+    assert_eq!(
+        fixture.watch.snapshot(SET).await.health.state,
+        HealthState::NotFound
+    );
+    assert!(first.elapsed() >= Duration::from_millis(500));
+    let again = std::time::Instant::now();
+    fixture.watch.snapshot(SET).await;
+    assert!(again.elapsed() < Duration::from_millis(100), "waited again");
+
+    fixture.cluster.knobs().set_down(false);
+    create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    assert_eq!(wait(&fixture, &[web]).await.0, WaitOutcome::Current);
+}

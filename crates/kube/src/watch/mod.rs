@@ -148,6 +148,8 @@ struct Shared {
     started: AtomicBool,
     /// Kinds listed at least once, or found not installed.
     settled: tokio::sync::watch::Sender<usize>,
+    /// The initial sync was waited for (to its end or its time limit).
+    sync_waited: AtomicBool,
     /// Wakes the task that promotes failures once their grace ran out.
     promotion: Notify,
 }
@@ -185,6 +187,7 @@ impl ClusterWatch {
                 tasks: Mutex::new(JoinSet::new()),
                 started: AtomicBool::new(false),
                 settled: tokio::sync::watch::Sender::new(0),
+                sync_waited: AtomicBool::new(false),
                 promotion: Notify::new(),
             }),
         }

@@ -2,6 +2,7 @@
 //! CRD kinds), one for Warning events, and one that promotes failures when their grace runs out.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use futures::StreamExt;
@@ -34,8 +35,12 @@ pub(super) fn spawn_all(shared: &Arc<Shared>) {
 }
 
 /// Waits until every kind was listed once or found not installed, at most the configured
-/// initial sync time (a kind whose list keeps failing must not block callers forever).
+/// initial sync time, and only once: when the cluster does not answer, later callers get what is
+/// known at once instead of waiting again each time.
 pub(super) async fn initial_sync(shared: &Shared) {
+    if shared.sync_waited.load(Ordering::SeqCst) {
+        return;
+    }
     let mut settled = shared.settled.subscribe();
     let all = WATCHED_KINDS.len();
     let _ = tokio::time::timeout(
@@ -43,6 +48,7 @@ pub(super) async fn initial_sync(shared: &Shared) {
         settled.wait_for(|count| *count >= all),
     )
     .await;
+    shared.sync_waited.store(true, Ordering::SeqCst);
 }
 
 fn mark_settled(shared: &Shared, kind: &WatchedKind, settled: &mut bool) {

@@ -133,6 +133,34 @@ pub enum AppUpdate {
 
 /// The live status of one cluster. Nothing runs until first use; dropping it or cancelling the
 /// token it was given stops every task, and [`ClusterWatch::shutdown`] also waits for them.
+///
+/// ```no_run
+/// # use kubechart_kube::watch::{AppEvent, ClusterWatch, WaitOutcome, WatchConfig};
+/// # use kubechart_kube::ObjectRef;
+/// # async fn example(client: kube::Client, applied: Vec<ObjectRef>, set_id: &str) {
+/// let shutdown = tokio_util::sync::CancellationToken::new();
+/// let watch = ClusterWatch::new(client, WatchConfig::default(), &shutdown);
+///
+/// // `apply --wait`: until every applied object is Current or one Failed.
+/// let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(300);
+/// match watch.wait_for(&applied, deadline, |object, health| println!("{object}: {health:?}")).await {
+///     Ok(WaitOutcome::Current) => {}
+///     Ok(WaitOutcome::Failed(failed)) => eprintln!("{}: {}", failed.object, failed.health.reason),
+///     Ok(WaitOutcome::TimedOut(waiting)) => eprintln!("{} objects not ready", waiting.len()),
+///     Err(error) => eprintln!("{error}"),
+/// }
+///
+/// // A browser socket: a snapshot first, then changes, a new snapshot after a lag.
+/// let mut app = watch.subscribe_app(set_id);
+/// while let Some(event) = app.recv().await {
+///     match event {
+///         AppEvent::Snapshot(snapshot) => println!("{:?}", snapshot.health),
+///         AppEvent::Change(change) => println!("{} {:?}", change.seq, change.update),
+///     }
+/// }
+/// watch.shutdown().await;
+/// # }
+/// ```
 pub struct ClusterWatch {
     shared: Arc<Shared>,
 }

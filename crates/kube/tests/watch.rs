@@ -14,7 +14,7 @@ use kubechart_kube::health::{Health, HealthState};
 use kubechart_kube::watch::{
     AppEvent, AppSnapshot, AppUpdate, ClusterWatch, LogRequest, WaitOutcome, WatchConfig,
 };
-use kubechart_testcluster::{CrdGroup, EventSeed, Options, TestCluster};
+use kubechart_testcluster::{CrdGroup, EventSeed, FailRule, Options, TestCluster};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -757,4 +757,58 @@ async fn a_cluster_that_is_down_at_first_is_waited_for_once_then_followed_when_b
     create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
     let web = reference("apps/v1", "Deployment", "web");
     assert_eq!(wait(&fixture, &[web]).await.0, WaitOutcome::Current);
+}
+
+/// A watch that cannot resume (its resourceVersion fell out of the server's history: 410 Gone)
+/// lists again, and what was deleted meanwhile disappears.
+#[tokio::test]
+async fn a_watch_too_old_to_resume_relists_and_drops_what_was_deleted() {
+    let options = Options {
+        watch_history: 20,
+        ..Options::default()
+    };
+    let fixture = start_with(options, no_grace()).await;
+    create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
+    let web = reference("apps/v1", "Deployment", "web");
+    assert_eq!(
+        wait(&fixture, std::slice::from_ref(&web)).await.0,
+        WaitOutcome::Current
+    );
+
+    let knobs = fixture.cluster.knobs();
+    knobs.fail_requests(FailRule::all().verb("watch"));
+    knobs.drop_watches();
+    let deployments: Api<DynamicObject> = Api::namespaced_with(
+        fixture.client.clone(),
+        NS,
+        &resource_of(&deployment("x", "x", 1)),
+    );
+    deployments
+        .delete("web", &DeleteParams::background())
+        .await
+        .unwrap();
+    create(&fixture.client, deployment("api", "nginx:1.27", 1)).await;
+    for n in 0..25 {
+        create(
+            &fixture.client,
+            json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": format!("filler-{n}"), "namespace": NS}}),
+        )
+        .await;
+    }
+    knobs.clear_faults();
+
+    let snapshot = wait_until_snapshot(&fixture, |snapshot| {
+        let names: Vec<&str> = snapshot
+            .objects
+            .iter()
+            .map(|o| o.object.name.as_str())
+            .collect();
+        names == ["api"]
+    })
+    .await;
+    assert_eq!(
+        snapshot.health,
+        Health::new(HealthState::Current, "1 object current")
+    );
 }

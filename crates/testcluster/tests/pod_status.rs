@@ -512,3 +512,70 @@ async fn kube_apiserver_mounts_statefulset_claims_and_binds_static_volumes() {
         Some("archive")
     );
 }
+
+#[tokio::test]
+async fn kube_apiserver_reports_progress_and_active_deadlines_exceeded() {
+    let c = cluster().await;
+    c.knobs().fail_image("stuck:1");
+    let client = c.client();
+    let deps: Api<Deployment> = Api::namespaced(client.clone(), "default");
+    let mut stuck = deployment("stuck", 1, "stuck:1");
+    stuck["spec"]["progressDeadlineSeconds"] = json!(1);
+    deps.create(&PostParams::default(), &from(stuck))
+        .await
+        .unwrap();
+    let progressing = eventually("ProgressDeadlineExceeded", WAIT, || async {
+        deps.get("stuck")
+            .await
+            .unwrap()
+            .status?
+            .conditions?
+            .into_iter()
+            .find(|c| c.type_ == "Progressing" && c.status == "False")
+    })
+    .await;
+    assert_eq!(
+        progressing.reason.as_deref(),
+        Some("ProgressDeadlineExceeded")
+    );
+    assert!(
+        progressing
+            .message
+            .unwrap()
+            .ends_with("has timed out progressing."),
+    );
+
+    let jobs: Api<Job> = Api::namespaced(client.clone(), "default");
+    jobs.create(
+        &PostParams::default(),
+        &from(json!({"metadata": {"name": "slow"}, "spec": {"activeDeadlineSeconds": 1, "template": {"spec": {
+            "restartPolicy": "Never", "containers": [{"name": "s", "image": "stuck:1"}]}}}})),
+    )
+    .await
+    .unwrap();
+    let failed = eventually("DeadlineExceeded", WAIT, || async {
+        jobs.get("slow")
+            .await
+            .unwrap()
+            .status?
+            .conditions?
+            .into_iter()
+            .find(|c| c.type_ == "Failed" && c.status == "True")
+    })
+    .await;
+    assert_eq!(failed.reason.as_deref(), Some("DeadlineExceeded"));
+    assert_eq!(
+        failed.message.as_deref(),
+        Some("Job was active longer than specified deadline")
+    );
+    let pods: Api<Pod> = Api::namespaced(client, "default");
+    eventually("the Job's pod is stopped", WAIT, || async {
+        pods.list(&ListParams::default().labels("job-name=slow"))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+}

@@ -5,6 +5,7 @@
 pub mod events;
 mod kubelet;
 mod network;
+mod progress;
 mod storage;
 mod workloads;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::events::{record, reference};
-use super::{Logged, condition, controller_ref, describe, meta_str, owned, pod_ready};
+use super::{Logged, condition, controller_ref, describe, meta_str, owned, pod_ready, progress};
 use crate::ops::{self, DeleteOptions, WriteOptions};
 use crate::registry;
 use crate::state::State;
@@ -121,6 +121,11 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
                 .and_then(|c| c.iter().find(|c| c["type"] == "ReplicaFailure"))
         })
         .cloned();
+    let deadline = dep
+        .pointer("/spec/progressDeadlineSeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(600);
+    let mut recheck_after = None;
     ops::write_status(
         st,
         &registry::DEPLOYMENTS,
@@ -159,23 +164,9 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
                     "Deployment does not have minimum availability.",
                 )
             };
-            let progressing = if complete {
-                condition(
-                    prev,
-                    "Progressing",
-                    true,
-                    "NewReplicaSetAvailable",
-                    &format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
-                )
-            } else {
-                condition(
-                    prev,
-                    "Progressing",
-                    true,
-                    "ReplicaSetUpdated",
-                    &format!("ReplicaSet \"{rs_name}\" is progressing."),
-                )
-            };
+            let (progressing, wait) =
+                progress::deployment_progress(prev, &status, &rs_name, complete, deadline);
+            recheck_after = wait;
             let mut conditions = vec![available_cond, progressing];
             if let Some(f) = &replica_failure {
                 conditions.push(condition(
@@ -190,7 +181,10 @@ pub fn deployment(st: &Arc<State>, dep: &Value) {
             Some(status)
         },
     )
-.logged("update status", &describe(dep));
+    .logged("update status", &describe(dep));
+    if let Some(after) = recheck_after {
+        progress::recheck(st, &registry::DEPLOYMENTS, ns, name, after, deployment);
+    }
 }
 
 fn new_pod(owner: &Value, name: &str, extra_labels: &[(&str, String)]) -> Value {
@@ -568,8 +562,29 @@ pub fn job(st: &Arc<State>, job: &Value) {
     let failed = pods.iter().filter(|p| phase(p) == "Failed").count() as i64;
     let active = pods.len() as i64 - succeeded - failed;
     let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
-    let failed_out = failed > backoff;
+    let start = job
+        .pointer("/status/startTime")
+        .cloned()
+        .unwrap_or_else(|| json!(ops::now()));
+    let deadline = job
+        .pointer("/spec/activeDeadlineSeconds")
+        .and_then(Value::as_i64)
+        .and_then(|secs| progress::remaining(&start, secs));
     let complete = succeeded >= completions;
+    let failure = if failed > backoff {
+        Some((
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+        ))
+    } else if deadline.is_some_and(|left| left.is_zero()) {
+        Some((
+            "DeadlineExceeded",
+            "Job was active longer than specified deadline",
+        ))
+    } else {
+        None
+    };
+    let failed_out = failure.is_some();
     if !complete && !failed_out {
         let mut to_start = (parallelism.min(completions - succeeded) - active).max(0);
         let labels = [
@@ -617,20 +632,25 @@ pub fn job(st: &Arc<State>, job: &Value) {
             "Completed",
             "Job completed",
         );
-    } else if failed_out {
-        record(
-            st,
-            ns,
-            &reference(job),
-            "Warning",
-            "BackoffLimitExceeded",
-            "Job has reached the specified backoff limit",
-        );
+    } else if let Some((reason, message)) = failure {
+        record(st, ns, &reference(job), "Warning", reason, message);
+        // A failed Job stops its running pods.
+        for p in pods
+            .iter()
+            .filter(|p| !matches!(phase(p).as_str(), "Succeeded" | "Failed"))
+        {
+            ops::delete(
+                st,
+                &registry::PODS,
+                ns,
+                meta_str(p, "name"),
+                &DeleteOptions::default(),
+            )
+            .logged("delete an active pod of a failed Job", &describe(job));
+        }
+    } else if let Some(left) = deadline {
+        progress::recheck(st, &registry::JOBS, ns, name, left, self::job);
     }
-    let start = job
-        .pointer("/status/startTime")
-        .cloned()
-        .unwrap_or_else(|| json!(ops::now()));
     ops::write_status(st, jobs_def, ns, name, MANAGER, |cur| {
         let prev = cur.get("status");
         let mut s = json!({"startTime": start, "active": if complete || failed_out { 0 } else { active }, "ready": ready, "uncountedTerminatedPods": {}, "terminating": 0});
@@ -658,27 +678,15 @@ pub fn job(st: &Arc<State>, job: &Value) {
                     "Reached expected number of succeeded pods"
                 ),
             ]);
-        } else if failed_out {
+        } else if let Some((reason, message)) = failure {
             s["conditions"] = json!([
-                condition(
-                    prev,
-                    "FailureTarget",
-                    true,
-                    "BackoffLimitExceeded",
-                    "Job has reached the specified backoff limit"
-                ),
-                condition(
-                    prev,
-                    "Failed",
-                    true,
-                    "BackoffLimitExceeded",
-                    "Job has reached the specified backoff limit"
-                ),
+                condition(prev, "FailureTarget", true, reason, message),
+                condition(prev, "Failed", true, reason, message),
             ]);
         }
         Some(s)
     })
-.logged("update status", &describe(job));
+    .logged("update status", &describe(job));
 }
 
 /// Runs a CronJob now: creates its Job and records lastScheduleTime (the scheduler's step).

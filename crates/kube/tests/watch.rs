@@ -599,13 +599,14 @@ async fn a_subscriber_gets_a_snapshot_then_changes_and_a_new_snapshot_after_lagg
 }
 
 #[tokio::test]
-async fn a_missing_crd_does_not_hold_up_the_watch() {
+async fn a_missing_crd_does_not_hold_up_the_watch_and_is_watched_once_installed() {
     let options = Options {
         crd_groups: vec![CrdGroup::CertManager],
         ..Options::default()
     };
     let config = WatchConfig {
         initial_sync: Duration::from_secs(30),
+        crd_recheck: Duration::from_millis(200),
         ..no_grace()
     };
     let fixture = start_with(options, config).await;
@@ -621,6 +622,35 @@ async fn a_missing_crd_does_not_hold_up_the_watch() {
     assert_eq!(
         fixture.watch.health_of(&route).await.state,
         HealthState::NotFound
+    );
+
+    fixture
+        .cluster
+        .knobs()
+        .enable_crd_group(CrdGroup::GatewayApi);
+    create(&fixture.client, json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+        "metadata": {"name": "eg", "namespace": NS},
+        "spec": {"gatewayClassName": "eg", "listeners": [{"name": "http", "protocol": "HTTP", "port": 80}]}})).await;
+    create(
+        &fixture.client,
+        json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "web", "namespace": NS, "labels": labels(true)},
+        "spec": {"ports": [{"port": 80}]}}),
+    )
+    .await;
+    create(
+        &fixture.client,
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+        "metadata": {"name": "web", "namespace": NS, "labels": labels(true)},
+        "spec": {"parentRefs": [{"name": "eg"}],
+            "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}}),
+    )
+    .await;
+    let (outcome, seen) = wait(&fixture, std::slice::from_ref(&route)).await;
+    assert_eq!(outcome, WaitOutcome::Current, "{seen:?}");
+    assert_eq!(
+        seen.last().unwrap().1,
+        Health::new(HealthState::Current, "accepted by gateway eg")
     );
 }
 

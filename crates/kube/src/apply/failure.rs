@@ -178,29 +178,8 @@ pub(crate) fn retryable_code(code: u16) -> bool {
 
 /// A transport failure named by its cause: refused, timed out, TLS, DNS.
 pub(crate) fn transport_message(error: &kube::Error) -> String {
-    let text = format!("{error}");
-    let chain = {
-        let mut all = text.clone();
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            all.push_str(": ");
-            all.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        all
-    };
-    let lower = chain.to_lowercase();
-    let cause = if lower.contains("refused") {
-        "connection refused"
-    } else if lower.contains("timed out") || lower.contains("timeout") || lower.contains("elapsed")
-    {
-        "timed out"
-    } else if lower.contains("certificate") || lower.contains("tls") {
-        "TLS handshake failed"
-    } else if lower.contains("dns") || lower.contains("resolve") {
-        "DNS lookup failed"
-    } else {
-        "request failed"
-    };
-    format!("cluster unreachable: {cause} ({chain})")
+    format!(
+        "cluster unreachable: {}",
+        crate::connect::Unreachable::classify(error)
+    )
 }

@@ -1,22 +1,19 @@
-//! Kind resolution through discovery, cached per engine and refreshed on a miss, so a CRD installed
-//! after the first plan is found without a restart. A kind the cluster does not serve is one clear
-//! error that names the project to install.
+//! Kind resolution through the cluster's discovery cache (refreshed on a miss, so a CRD installed
+//! after the first plan is found without a restart). A kind the cluster does not serve is one
+//! clear error that names the project to install.
 
 use crate::ObjectRef;
+use crate::connect::{Discovery, ResolveError};
 use kube::api::{Api, ApiResource, DynamicObject};
 use kube::core::GroupVersionKind;
-use kube::discovery::{self, Scope};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use kube::discovery::Scope;
+use std::sync::Arc;
 
-/// `(apiVersion, kind)` → the resource serving it.
-type Resolved = HashMap<(String, String), (ApiResource, Scope)>;
-
-/// Resolves `apiVersion` + `kind` to the REST resource and its scope.
+/// Resolves an object's kind to its REST resource through the cluster's discovery cache.
 #[derive(Clone)]
 pub struct Kinds {
     client: kube::Client,
-    cache: Arc<Mutex<Resolved>>,
+    discovery: Arc<Discovery>,
 }
 
 /// Why a kind cannot be used.
@@ -26,39 +23,29 @@ pub enum KindError {
     #[error("{0}")]
     NotServed(String),
     /// Discovery itself failed (cluster unreachable).
-    #[error("discovery failed: {0}")]
+    #[error("{0}")]
     Discovery(String),
 }
 
 impl Kinds {
-    pub(crate) fn new(client: kube::Client) -> Self {
-        Self {
-            client,
-            cache: Arc::default(),
-        }
+    pub(crate) fn new(client: kube::Client, discovery: Arc<Discovery>) -> Self {
+        Self { client, discovery }
     }
 
     /// The resource of an object's kind.
     pub async fn resolve(&self, reference: &ObjectRef) -> Result<(ApiResource, Scope), KindError> {
-        let key = (reference.api_version.clone(), reference.kind.clone());
-        if let Some(found) = self.lock().get(&key) {
-            return Ok(found.clone());
-        }
         let gvk = GroupVersionKind::gvk(reference.group(), reference.version(), &reference.kind);
-        match discovery::pinned_kind(&self.client, &gvk).await {
-            Ok((resource, capabilities)) => {
-                let found = (resource, capabilities.scope);
-                self.lock().insert(key, found.clone());
-                Ok(found)
-            }
-            Err(kube::Error::Api(status)) if status.is_not_found() => {
-                Err(KindError::NotServed(missing_kind_message(reference)))
-            }
-            Err(kube::Error::Discovery(_)) => {
-                Err(KindError::NotServed(missing_kind_message(reference)))
-            }
-            Err(other) => Err(KindError::Discovery(other.to_string())),
-        }
+        self.discovery
+            .resolve(&gvk)
+            .await
+            .map_err(|error| match error {
+                ResolveError::NotInstalled { .. } => {
+                    KindError::NotServed(missing_kind_message(reference))
+                }
+                ResolveError::Unreachable(unreachable) => {
+                    KindError::Discovery(unreachable.to_string())
+                }
+            })
     }
 
     /// The API of an object: namespaced in its namespace, or cluster-wide.
@@ -79,10 +66,6 @@ impl Kinds {
             Ok((resource, _)) => format!("{}.{}", resource.plural, resource.group),
             Err(_) => reference.kind.to_lowercase(),
         }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Resolved> {
-        self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

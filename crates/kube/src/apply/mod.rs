@@ -126,8 +126,18 @@ pub struct Engine {
 impl Engine {
     /// An engine for one cluster, with the defaults: 8 objects at once, a bounded retry.
     pub fn new(client: kube::Client) -> Self {
+        let discovery = Arc::new(crate::connect::Discovery::new(client.clone()));
+        Self::with_discovery(client, discovery)
+    }
+
+    /// An engine over an open connection, sharing its discovery cache.
+    pub fn for_connection(connection: &crate::connect::Connection) -> Self {
+        Self::with_discovery(connection.client().clone(), connection.discovery().clone())
+    }
+
+    fn with_discovery(client: kube::Client, discovery: Arc<crate::connect::Discovery>) -> Self {
         Self {
-            kinds: Kinds::new(client.clone()),
+            kinds: Kinds::new(client.clone(), discovery),
             client,
             concurrency: 8,
             retry: RetryPolicy::default(),

@@ -34,7 +34,7 @@ impl Default for Timeouts {
 pub struct Connection {
     client: kube::Client,
     stream_client: kube::Client,
-    discovery: Discovery,
+    discovery: Arc<Discovery>,
     default_namespace: String,
     server: String,
     fingerprint: String,
@@ -67,7 +67,7 @@ impl Connection {
         };
         let client = build(request_config)?;
         Ok(Self {
-            discovery: Discovery::new(client.clone()),
+            discovery: Arc::new(Discovery::new(client.clone())),
             client,
             stream_client: build(stream_config)?,
             default_namespace,
@@ -95,8 +95,8 @@ impl Connection {
         self.discovery.resolve(gvk).await
     }
 
-    /// The discovery cache.
-    pub fn discovery(&self) -> &Discovery {
+    /// The discovery cache, shared with whoever else plans against this cluster (the apply engine).
+    pub fn discovery(&self) -> &Arc<Discovery> {
         &self.discovery
     }
 

@@ -18,9 +18,9 @@ use std::sync::Arc;
 pub async fn apply(args: ApplyArgs) -> anyhow::Result<()> {
     let spec = target::spec(&args.target)?;
     let desired = target::desired(&spec)?;
-    let client = target::client(&args.target).await?;
-    let engine = Engine::new(client.clone());
-    let inventory = ParentSecretInventory::new(client.clone(), desired.set.clone());
+    let connection = target::connect(&args.target).await?;
+    let engine = Engine::for_connection(&connection);
+    let inventory = ParentSecretInventory::new(connection.client().clone(), desired.set.clone());
     if args.dry_run == DryRun::Server {
         let recorded = inventory.load().await.map_err(report_apply_error)?;
         let plan = engine
@@ -74,7 +74,7 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<()> {
             .iter()
             .map(|o| o.reference.clone())
             .collect();
-        super::status::wait_until_healthy(client, &members, timeout, args.output).await?;
+        super::status::wait_until_healthy(&connection, &members, timeout, args.output).await?;
     }
     Ok(())
 }
@@ -83,9 +83,9 @@ pub async fn apply(args: ApplyArgs) -> anyhow::Result<()> {
 pub async fn diff(args: TargetArgs) -> anyhow::Result<DiffResult> {
     let spec = target::spec(&args)?;
     let desired = target::desired(&spec)?;
-    let client = target::client(&args).await?;
-    let engine = Engine::new(client.clone());
-    let inventory = ParentSecretInventory::new(client, desired.set.clone());
+    let connection = target::connect(&args).await?;
+    let engine = Engine::for_connection(&connection);
+    let inventory = ParentSecretInventory::new(connection.client().clone(), desired.set.clone());
     let recorded = inventory.load().await.map_err(report_apply_error)?;
     let plan = engine
         .plan(&desired, &recorded)
@@ -127,9 +127,9 @@ pub enum DiffResult {
 pub async fn delete(args: DeleteArgs) -> anyhow::Result<()> {
     let spec = target::spec(&args.target)?;
     let desired = target::desired(&spec)?;
-    let client = target::client(&args.target).await?;
-    let engine = Engine::new(client.clone());
-    let inventory = ParentSecretInventory::new(client, desired.set.clone());
+    let connection = target::connect(&args.target).await?;
+    let engine = Engine::for_connection(&connection);
+    let inventory = ParentSecretInventory::new(connection.client().clone(), desired.set.clone());
     let report = engine
         .delete(
             &desired.set,

@@ -6,6 +6,7 @@ use super::apply::print_data;
 use super::target;
 use crate::cli::{OutputFormat, StatusArgs};
 use kubechart_kube::ObjectRef;
+use kubechart_kube::connect::Connection;
 use kubechart_kube::health::{Health, HealthState};
 use kubechart_kube::watch::{AppEvent, AppUpdate, ClusterWatch, WaitOutcome, WatchConfig};
 use std::time::Duration;
@@ -15,9 +16,13 @@ use tokio_util::sync::CancellationToken;
 pub async fn status(args: StatusArgs) -> anyhow::Result<()> {
     let spec = target::spec(&args.target)?;
     let desired = target::desired(&spec)?;
-    let client = target::client(&args.target).await?;
+    let connection = target::connect(&args.target).await?;
     let cancel = CancellationToken::new();
-    let watch = ClusterWatch::new(client, WatchConfig::default(), &cancel);
+    let watch = ClusterWatch::new(
+        connection.stream_client().clone(),
+        WatchConfig::default(),
+        &cancel,
+    );
     let mut subscription = watch.subscribe_app(&desired.set.id);
     loop {
         let event = tokio::select! {
@@ -61,13 +66,17 @@ pub async fn status(args: StatusArgs) -> anyhow::Result<()> {
 /// until everything is Current (Ok) or one object failed or the timeout passed (the reason
 /// printed, exit 1).
 pub async fn wait_until_healthy(
-    client: kube::Client,
+    connection: &Connection,
     members: &[ObjectRef],
     timeout: Duration,
     output: OutputFormat,
 ) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
-    let watch = ClusterWatch::new(client, WatchConfig::default(), &cancel);
+    let watch = ClusterWatch::new(
+        connection.stream_client().clone(),
+        WatchConfig::default(),
+        &cancel,
+    );
     let deadline = tokio::time::Instant::now() + timeout;
     let progress = |reference: &ObjectRef, health: &Health| {
         if output == OutputFormat::Text {

@@ -5,8 +5,8 @@
 use super::AlreadyReported;
 use crate::cli::TargetArgs;
 use anyhow::Context as _;
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use kubechart_kube::apply::Desired;
+use kubechart_kube::connect::{Connection, HostEnv, Source, Timeouts};
 use kubechart_manifest::AppSpec;
 use std::io::Read as _;
 
@@ -34,31 +34,14 @@ pub fn desired(spec: &AppSpec) -> anyhow::Result<Desired> {
     Desired::from_spec(spec).map_err(super::report_render_error)
 }
 
-/// A client for the chosen cluster.
-pub async fn client(target: &TargetArgs) -> anyhow::Result<kube::Client> {
-    let options = KubeConfigOptions {
-        context: target.context.clone(),
-        ..KubeConfigOptions::default()
-    };
-    let mut config = match (&target.kubeconfig, &target.context) {
-        (Some(path), _) => {
-            let kubeconfig = Kubeconfig::read_from(path)
-                .with_context(|| format!("cannot read kubeconfig {}", path.display()))?;
-            kube::Config::from_custom_kubeconfig(kubeconfig, &options)
-                .await
-                .with_context(|| format!("cannot use kubeconfig {}", path.display()))?
-        }
-        (None, Some(_)) => kube::Config::from_kubeconfig(&options)
-            .await
-            .context("cannot use the kubeconfig")?,
-        (None, None) => kube::Config::infer()
-            .await
-            .context("no cluster configured: pass --kubeconfig, set KUBECONFIG or run in a pod")?,
-    };
-    // The engine retries transient failures itself, within a bound; kube's own retry layer
-    // would back off for minutes on a cluster that keeps answering 503.
-    config.default_retry = false;
-    kube::Client::try_from(config).context("cannot build a client for the cluster")
+/// A connection to the chosen cluster, found the way kubectl finds it.
+pub async fn connect(target: &TargetArgs) -> anyhow::Result<Connection> {
+    let source = Source::from_kubectl_flags(
+        target.kubeconfig.as_deref(),
+        target.context.as_deref(),
+        &HostEnv::from_process(),
+    )?;
+    Ok(Connection::open(&source, Timeouts::default()).await?)
 }
 
 /// Prints an engine error, one line per problem, and marks it reported.

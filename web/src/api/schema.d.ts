@@ -73,6 +73,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's clusters and the shared ones (administrators: every cluster), oldest first. */
+        get: operations["list_clusters"];
+        put?: never;
+        /**
+         * Register a cluster from an uploaded kubeconfig, a token, or a source detected on the server's
+         *     host (administrators). Credentials are sealed at rest and never returned.
+         */
+        post: operations["create_cluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clusters/detected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sources found on the server's host (the in-cluster service account, kubeconfig files and
+         *     their contexts) and which of them are registered.
+         */
+        get: operations["detected_clusters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clusters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cluster. */
+        get: operations["get_cluster"];
+        put?: never;
+        post?: never;
+        /**
+         * Forget a cluster (nothing is removed from the cluster itself). Refused while deployments are
+         *     applied to it, unless `force=true`. Its owner or an administrator only.
+         */
+        delete: operations["delete_cluster"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a cluster, change its default namespace, share it (administrators) or replace its
+         *     credentials. Its owner or an administrator only.
+         */
+        patch: operations["update_cluster"];
+        trace?: never;
+    };
+    "/api/v1/clusters/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Probe the cluster: version and latency, identity, optional APIs with install hints, what the
+         *     credentials may do, and the form's pickers. An unreachable cluster answers within seconds with
+         *     503 `cluster_unreachable` and its cause.
+         */
+        get: operations["cluster_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/render": {
         parameters: {
             query?: never;
@@ -188,15 +275,96 @@ export interface components {
             token: string;
             user: components["schemas"]["User"];
         };
+        /** @description A registered cluster, without its credentials. */
+        Cluster: {
+            context: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            defaultNamespace: string | null;
+            /** @description Whether credentials are stored (sealed) for this cluster; they are never returned. */
+            hasCredentials: boolean;
+            id: string;
+            /** @description The host kubeconfig file of a `kubeconfig_path` cluster. */
+            kubeconfigPath: string | null;
+            name: string;
+            owner: components["schemas"]["OwnerView"];
+            serverUrl: string | null;
+            shared: boolean;
+            source: components["schemas"]["SourceType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description The live state of a cluster. */
+        ClusterStatus: {
+            identity: components["schemas"]["IdentityView"] | null;
+            /** Format: int64 */
+            latencyMs: number;
+            optionalApis: components["schemas"]["OptionalApiView"][];
+            permissions: components["schemas"]["PermissionsView"];
+            pickers: components["schemas"]["PickersView"];
+            reachable: boolean;
+            server: string;
+            /** @description e.g. `v1.33.1`. */
+            version: string;
+        };
+        /** @description `POST /api/v1/clusters`. */
+        CreateClusterRequest: {
+            /** @description The namespace deployments go to unless they name one; default: the context's namespace. */
+            defaultNamespace?: string | null;
+            /** @description 1–128 characters, unique among the owner's clusters. */
+            name: string;
+            /** @description Every user may deploy to a shared cluster (administrators only). */
+            shared?: boolean;
+            source: components["schemas"]["SourceRequest"];
+        };
+        DetectedContextView: {
+            cluster: string;
+            name: string;
+            namespace: string | null;
+            /** @description The cluster registered from this context, if any. */
+            registeredAs: string | null;
+            server: string | null;
+            user: string | null;
+        };
+        DetectedFileView: {
+            contexts: components["schemas"]["DetectedContextView"][];
+            currentContext: string | null;
+            path: string;
+            /** @description Why the file could not be read. */
+            problem: string | null;
+        };
+        DetectedInClusterView: {
+            namespace: string | null;
+            /** @description The cluster registered from it, if any. */
+            registeredAs: string | null;
+            server: string;
+        };
+        DetectedSourceRequest: {
+            /** @description A context of that file; absent for the in-cluster service account. */
+            context?: string | null;
+            /**
+             * @description One of the detected kubeconfig files (`GET /api/v1/clusters/detected`); absent for the
+             *     in-cluster service account.
+             */
+            path?: string | null;
+        };
+        /** @description What the server's host offers. */
+        DetectedView: {
+            /** @description Kubeconfig files in detection order: `$KUBECONFIG`, `~/.kube/config`, rke2, kubeadm. */
+            files: components["schemas"]["DetectedFileView"][];
+            inCluster: components["schemas"]["DetectedInClusterView"] | null;
+        };
         /** @description The body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
         };
         /** @description What went wrong: a stable machine-readable code, a message, and per-field problems. */
         ErrorDetail: {
+            /** @description For `cluster_unreachable`: dns, refused, tls, unauthorized, forbidden, timeout or other. */
+            cause?: string | null;
             /**
              * @description One of invalid_input, malformed, unauthenticated, forbidden, not_found, conflict,
-             *     rate_limited, unavailable, internal.
+             *     rate_limited, unavailable, cluster_unreachable, internal.
              */
             code: string;
             fields?: components["schemas"]["FieldError"][];
@@ -208,6 +376,24 @@ export interface components {
             message: string;
             /** @description Path of the field in the request, e.g. `password` or `workloads[0].containers[1].image`. */
             path: string;
+        };
+        IdentityView: {
+            groups: string[];
+            username: string;
+        };
+        KindPermissionView: {
+            allowed: string[];
+            denied: string[];
+            group: string;
+            kind: string;
+            namespaced: boolean;
+            resource: string;
+        };
+        KubeconfigSourceRequest: {
+            /** @description The context to use; default: the kubeconfig's current context. */
+            context?: string | null;
+            /** @description The kubeconfig YAML. */
+            kubeconfig: string;
         };
         LoginRequest: {
             password: string;
@@ -222,9 +408,50 @@ export interface components {
             /** @description Absent for cluster-scoped kinds. */
             namespace: string | null;
         };
+        OptionalApiView: {
+            group: string;
+            /** @description How to install it, when missing. */
+            installHint: string | null;
+            installed: boolean;
+            kinds: string[];
+            /** @description `Gateway API`, `cert-manager`, `Envoy Gateway`. */
+            name: string;
+        };
+        /** @description The account that registered a cluster. */
+        OwnerView: {
+            id: string;
+            username: string;
+        };
         PasswordChange: {
             currentPassword: string;
             newPassword: string;
+        };
+        PermissionsView: {
+            /** @description The cluster could not answer completely: denied verbs may still be allowed. */
+            incomplete: boolean;
+            kinds: components["schemas"]["KindPermissionView"][];
+            /** @description One line per missing permission, e.g. `create deployments.apps in namespace shop`. */
+            missing: string[];
+            namespace: string;
+        };
+        PickerItemView: {
+            isDefault: boolean;
+            name: string;
+            namespace: string | null;
+        };
+        /** @description One list; empty with a reason when it could not be read. */
+        PickerView: {
+            items: components["schemas"]["PickerItemView"][];
+            reason: string | null;
+        };
+        /** @description The lists the deployment form offers. */
+        PickersView: {
+            clusterIssuers: components["schemas"]["PickerView"];
+            gateways: components["schemas"]["PickerView"];
+            ingressClasses: components["schemas"]["PickerView"];
+            issuers: components["schemas"]["PickerView"];
+            namespaces: components["schemas"]["PickerView"];
+            storageClasses: components["schemas"]["PickerView"];
         };
         ProfileUpdate: {
             /** @description A new display name; `null` clears it; absent leaves it unchanged. */
@@ -258,6 +485,38 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "member";
+        /** @description Where the credentials come from. */
+        SourceRequest: (components["schemas"]["KubeconfigSourceRequest"] & {
+            /** @enum {string} */
+            type: "kubeconfig";
+        }) | (components["schemas"]["TokenSourceRequest"] & {
+            /** @enum {string} */
+            type: "token";
+        }) | (components["schemas"]["DetectedSourceRequest"] & {
+            /** @enum {string} */
+            type: "detected";
+        });
+        /**
+         * @description The source types as shown.
+         * @enum {string}
+         */
+        SourceType: "in_cluster" | "kubeconfig_path" | "kubeconfig" | "token";
+        TokenSourceRequest: {
+            /** @description PEM bundle of the CAs that sign the API server's certificate; default: the system roots. */
+            certificateAuthorityData?: string | null;
+            /** @description `https://host:port` of the API server. */
+            server: string;
+            token: string;
+        };
+        /** @description `PATCH /api/v1/clusters/{id}`: absent fields are left as they are. */
+        UpdateClusterRequest: {
+            /** @description `null` returns to the context's namespace. */
+            defaultNamespace?: string | null;
+            name?: string | null;
+            /** @description Administrators only. */
+            shared?: boolean | null;
+            source?: components["schemas"]["SourceRequest"] | null;
+        };
         /** @description An account as the API shows it (never the password hash). */
         User: {
             /** Format: date-time */
@@ -464,6 +723,338 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_clusters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateClusterRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Detected sources and shared clusters are for administrators */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; a refused kubeconfig field is named by its path, e.g. source.kubeconfig.users[0].user.exec */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    detected_clusters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetectedView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_cluster: {
+        parameters: {
+            query?: {
+                /** @description Delete even when deployments are applied to the cluster (they keep running there). */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Cluster id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Deployments are applied to the cluster */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClusterRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The name is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cluster_status: {
+        parameters: {
+            query?: {
+                /** @description The namespace to check permissions in; default: the cluster's default namespace. */
+                namespace?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Cluster id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterStatus"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description cluster_unreachable: DNS, refused, TLS, unauthorized, forbidden or timeout */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -688,3 +688,81 @@ async fn a_missing_namespace_is_named_when_the_app_does_not_create_it() {
             .contains("namespace shop does not exist")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_held_by_a_finalizer_names_it_and_keeps_the_object_in_the_inventory() {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let client = admin(&cluster);
+    ensure_namespace(&client, "shop").await;
+    let mut engine = fast(client.clone());
+    engine.delete_timeout = Duration::from_secs(2);
+    let spec = example("web-ingress");
+    apply(&engine, &spec, ApplyOptions::default())
+        .await
+        .unwrap();
+    let config_maps: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(client.clone(), "shop");
+    let held = spec.config_maps[0].name.clone();
+    config_maps
+        .patch(
+            &held,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"finalizers": ["example.com/backup"]}})),
+        )
+        .await
+        .unwrap();
+    let desired = Desired::from_spec(&spec).unwrap();
+    let inventory = ParentSecretInventory::new(client.clone(), desired.set.clone());
+    let report = engine
+        .delete(
+            &desired.set,
+            None,
+            &inventory,
+            DeleteOptions::default(),
+            no_progress(),
+        )
+        .await
+        .unwrap();
+    assert!(!report.succeeded());
+    let stuck: Vec<_> = report
+        .objects
+        .iter()
+        .filter(|o| matches!(o.outcome, kubechart_kube::apply::DeletionOutcome::Stuck(_)))
+        .collect();
+    assert_eq!(stuck.len(), 1, "{report:#?}");
+    assert_eq!(stuck[0].reference.name, held);
+    assert!(
+        format!("{:?}", stuck[0].outcome).contains("example.com/backup"),
+        "{:?}",
+        stuck[0].outcome
+    );
+    let remaining = inventory.load().await.unwrap();
+    assert_eq!(
+        remaining.len(),
+        1,
+        "only the straggler stays listed: {remaining:?}"
+    );
+
+    // Once the finalizer is released, deleting again finishes the job and forgets the app.
+    config_maps
+        .patch(
+            &held,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+        )
+        .await
+        .unwrap();
+    let report = engine
+        .delete(
+            &desired.set,
+            None,
+            &inventory,
+            DeleteOptions::default(),
+            no_progress(),
+        )
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{report:#?}");
+    assert!(inventory.load().await.unwrap().is_empty());
+    assert!(config_maps.get_opt(&held).await.unwrap().is_none());
+}

@@ -601,6 +601,8 @@ pub struct DeleteOptions {
     pub uid: Option<String>,
     /// `preconditions.resourceVersion`.
     pub resource_version: Option<String>,
+    /// `gracePeriodSeconds`: how long a running pod gets to stop (0 deletes it at once).
+    pub grace_period: Option<i64>,
 }
 
 /// What a delete did.
@@ -621,6 +623,26 @@ fn add_finalizer(obj: &mut Value, f: &str) {
     {
         items.push(json!(f));
     }
+}
+
+/// How long a pod gets to stop: a pod running on a node (not yet being deleted) is deleted
+/// gracefully, the request's `gracePeriodSeconds` or else its `terminationGracePeriodSeconds`;
+/// the kubelet removes it once its containers stopped. Other objects, unscheduled pods and a
+/// second delete go at once.
+fn grace_period(def: &ResourceDef, cur: &Value, opts: &DeleteOptions) -> i64 {
+    let running = def.kind == "Pod"
+        && cur.pointer("/spec/nodeName").is_some()
+        && cur.pointer("/metadata/deletionTimestamp").is_none();
+    if !running {
+        return 0;
+    }
+    opts.grace_period
+        .or_else(|| {
+            cur.pointer("/spec/terminationGracePeriodSeconds")
+                .and_then(Value::as_i64)
+        })
+        .unwrap_or(30)
+        .max(0)
 }
 
 /// Deletes an object (or starts deleting it).
@@ -666,14 +688,16 @@ pub fn delete(
         }
         let has_finalizers = next.pointer("/metadata/finalizers").and_then(Value::as_array).is_some_and(|f| !f.is_empty())
             || def.kind == "Namespace";
+        let grace = grace_period(def, cur, opts);
         if opts.dry_run {
             return Ok(Write::Keep(cur.clone()));
         }
-        if has_finalizers {
+        if has_finalizers || grace > 0 {
             pending = true;
             if next.pointer("/metadata/deletionTimestamp").is_none() {
-                next["metadata"]["deletionTimestamp"] = json!(now());
-                next["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                let at = chrono::Utc::now() + chrono::Duration::seconds(grace);
+                next["metadata"]["deletionTimestamp"] = json!(at.to_rfc3339_opts(SecondsFormat::Secs, true));
+                next["metadata"]["deletionGracePeriodSeconds"] = json!(grace);
             }
             return Ok(Write::Put(next));
         }
@@ -687,7 +711,7 @@ pub fn delete(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    if def.kind == "Pod" {
+    if def.kind == "Pod" && !pending {
         st.logs.remove_pod(ns, name);
     }
     let st2 = st.clone();

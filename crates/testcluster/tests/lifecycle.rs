@@ -240,3 +240,59 @@ async fn kube_apiserver_empties_a_terminating_namespace_before_removing_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn kube_apiserver_deletes_running_pods_gracefully_and_unscheduled_ones_at_once() {
+    let c = cluster().await;
+    let client = c.client();
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(client.clone(), "default");
+    let pod = |name: &str| -> k8s_openapi::api::core::v1::Pod {
+        serde_json::from_value(json!({"metadata": {"name": name}, "spec": {"containers": [{"name": "app", "image": "nginx"}]}}))
+            .unwrap()
+    };
+    pods.create(&PostParams::default(), &pod("web"))
+        .await
+        .unwrap();
+    eventually("the pod runs on the node", WAIT, || async {
+        pods.get("web").await.unwrap().spec?.node_name
+    })
+    .await;
+    let terminating = pods
+        .delete("web", &DeleteParams::default())
+        .await
+        .unwrap()
+        .left()
+        .expect("a running pod is deleted gracefully");
+    assert_eq!(terminating.metadata.deletion_grace_period_seconds, Some(30));
+    assert!(terminating.metadata.deletion_timestamp.is_some());
+    eventually("the kubelet removes the stopped pod", WAIT, || async {
+        pods.get_opt("web").await.unwrap().is_none().then_some(())
+    })
+    .await;
+
+    pods.create(&PostParams::default(), &pod("forced"))
+        .await
+        .unwrap();
+    eventually("the pod runs on the node", WAIT, || async {
+        pods.get("forced").await.unwrap().spec?.node_name
+    })
+    .await;
+    let gone = pods
+        .delete(
+            "forced",
+            &DeleteParams {
+                grace_period_seconds: Some(0),
+                ..DeleteParams::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        gone.is_left(),
+        "a deleted pod is answered with its last state"
+    );
+    assert!(
+        pods.get_opt("forced").await.unwrap().is_none(),
+        "grace period 0 deletes at once"
+    );
+}

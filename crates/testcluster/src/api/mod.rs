@@ -426,6 +426,9 @@ fn delete_options(q: &Query, body: &[u8]) -> Result<DeleteOptions, ApiError> {
             .pointer("/preconditions/resourceVersion")
             .and_then(Value::as_str)
             .map(str::to_string),
+        grace_period: body["gracePeriodSeconds"]
+            .as_i64()
+            .or_else(|| q.get("gracePeriodSeconds").and_then(|g| g.parse().ok())),
     })
 }
 

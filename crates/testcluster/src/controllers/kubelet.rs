@@ -168,6 +168,56 @@ pub fn pod(st: &Arc<State>, memory: &Arc<Memory>, pod: &Value) {
     });
 }
 
+/// A pod being deleted gracefully: the kubelet stops its containers (at once in this
+/// simulation, within the ready delay) and then removes it with a zero grace period.
+pub fn stop(st: &Arc<State>, memory: &Arc<Memory>, pod: &Value) {
+    let graceful = pod
+        .pointer("/metadata/deletionGracePeriodSeconds")
+        .and_then(Value::as_i64)
+        .is_some_and(|g| g > 0);
+    let fresh = memory
+        .stopping
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(meta_str(pod, "uid").to_string());
+    if !graceful || !fresh {
+        return;
+    }
+    let st = st.clone();
+    let (ns, name, who) = (
+        meta_str(pod, "namespace").to_string(),
+        meta_str(pod, "name").to_string(),
+        describe(pod),
+    );
+    record(
+        &st,
+        &ns,
+        &reference(pod),
+        "Normal",
+        "Killing",
+        &format!(
+            "Stopping container {}",
+            containers(pod)
+                .first()
+                .map(|c| str_of(c, "name").to_string())
+                .unwrap_or_default()
+        ),
+    );
+    tokio::spawn(async move {
+        tokio::time::sleep(st.sim.ready_delay()).await;
+        let now = ops::DeleteOptions {
+            grace_period: Some(0),
+            ..ops::DeleteOptions::default()
+        };
+        match ops::delete(&st, &registry::PODS, &ns, &name, &now) {
+            Err(e) if e.code == 404 => {}
+            other => {
+                other.logged("remove the stopped pod", &who);
+            }
+        }
+    });
+}
+
 /// A claim, Secret or ConfigMap changed in `ns`: pods waiting for one go on, as the scheduler
 /// and the kubelet retry them.
 pub fn dependency_changed(st: &Arc<State>, memory: &Arc<Memory>, ns: &str) {

@@ -46,10 +46,11 @@ const WATCHED: &[&ResourceDef] = &[
     &registry::GATEWAYS,
 ];
 
-/// Controller-wide memory: pods whose start is already scheduled.
+/// Controller-wide memory: pods whose start, or stop, is already scheduled.
 #[derive(Default)]
 pub(crate) struct Memory {
     started: Mutex<HashSet<String>>,
+    stopping: Mutex<HashSet<String>>,
 }
 
 /// Runs every controller until `shutdown`.
@@ -79,6 +80,9 @@ pub async fn run(st: Arc<State>, shutdown: CancellationToken) {
 
 fn reconcile(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: &Value) {
     if obj.pointer("/metadata/deletionTimestamp").is_some() {
+        if plural == "pods" {
+            kubelet::stop(st, memory, obj);
+        }
         return;
     }
     match plural {

@@ -77,16 +77,7 @@ pub async fn create_user(args: UserCreateArgs) -> anyhow::Result<()> {
 
 /// Renders an AppSpec; invalid input is reported one `path: message` line per problem.
 pub fn render(args: RenderArgs) -> anyhow::Result<()> {
-    let text = if args.file.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read stdin")?;
-        text
-    } else {
-        std::fs::read_to_string(&args.file)
-            .with_context(|| format!("cannot read {}", args.file.display()))?
-    };
+    let text = read_input(&args.file)?;
     let options = RenderOptions {
         redact_secrets: args.redact_secrets,
     };
@@ -99,6 +90,19 @@ pub fn render(args: RenderArgs) -> anyhow::Result<()> {
     std::io::stdout()
         .write_all(rendered.yaml.as_bytes())
         .context("cannot write to stdout")
+}
+
+/// The text of a file argument, or of stdin for `-`.
+fn read_input(file: &std::path::Path) -> anyhow::Result<String> {
+    if file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read stdin")?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+    }
 }
 
 /// Prints each problem of an AppSpec on its own `path: message` line.

@@ -4,24 +4,13 @@
 
 use super::AlreadyReported;
 use crate::cli::TargetArgs;
-use anyhow::Context as _;
 use kubechart_kube::apply::Desired;
 use kubechart_kube::connect::{Connection, HostEnv, Source, Timeouts};
 use kubechart_manifest::AppSpec;
-use std::io::Read as _;
 
 /// The AppSpec of `-f`, with `-n` applied; problems printed one `path: message` line each.
 pub fn spec(target: &TargetArgs) -> anyhow::Result<AppSpec> {
-    let text = if target.file.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read stdin")?;
-        text
-    } else {
-        std::fs::read_to_string(&target.file)
-            .with_context(|| format!("cannot read {}", target.file.display()))?
-    };
+    let text = super::read_input(&target.file)?;
     let mut spec = kubechart_manifest::parse_spec(&text).map_err(super::report_render_error)?;
     if let Some(namespace) = &target.namespace {
         spec.namespace.clone_from(namespace);

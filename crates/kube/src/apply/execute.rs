@@ -113,21 +113,7 @@ impl Engine {
     ) -> Result<ApplyReport, ApplyError> {
         let recorded = inventory.load().await?;
         let plan = self.plan(desired, &recorded).await?;
-        let failures = plan.failures();
-        if let Some(down) = failures.iter().find(|f| f.kind == FailureKind::Unavailable) {
-            return Err(ApplyError::Unavailable(down.to_string()));
-        }
-        let blocking: Vec<ObjectFailure> = failures
-            .into_iter()
-            .filter(|f| !(options.recreate && f.kind == FailureKind::Immutable))
-            .collect();
-        if !blocking.is_empty() {
-            return Err(ApplyError::Rejected(blocking));
-        }
-        let adoptions = plan.adoptions();
-        if !adoptions.is_empty() && !options.adopt {
-            return Err(ApplyError::Adoption(adoptions));
-        }
+        refuse_unless_allowed(&plan, options)?;
         for object in &desired.objects {
             progress(&object.reference, &Progress::Pending);
         }
@@ -146,7 +132,7 @@ impl Engine {
             let failed = !outcome.is_success();
             results[index] = Some(outcome);
             if failed {
-                return Ok(self.report(desired, plan, results, Vec::new()));
+                return Ok(report(desired, plan, results, Vec::new()));
             }
         }
         let mut widened = recorded.clone();
@@ -158,20 +144,12 @@ impl Engine {
         let applied_all = results
             .iter()
             .all(|r| r.as_ref().is_some_and(Outcome::is_success));
+        // Pruning after a failed apply could take away the old objects still serving while
+        // their replacements failed (a renamed Deployment): prune only after a complete apply.
         let pruned = if applied_all {
             self.prune(desired, &plan, &progress).await
         } else {
-            plan.objects
-                .iter()
-                .filter(|p| p.action == Action::Prune)
-                .map(|p| AppliedObject {
-                    reference: p.reference.clone(),
-                    spec_path: String::new(),
-                    outcome: Outcome::NotAttempted(
-                        "not pruned because the apply did not succeed".into(),
-                    ),
-                })
-                .collect()
+            prunes_not_attempted(&plan)
         };
         let mut narrowed: BTreeSet<ObjectRef> = desired
             .objects
@@ -185,30 +163,7 @@ impl Engine {
                 .map(|p| p.reference.clone()),
         );
         inventory.save(&narrowed).await?;
-        Ok(self.report(desired, plan, results, pruned))
-    }
-
-    fn report(
-        &self,
-        desired: &Desired,
-        plan: Plan,
-        results: Vec<Option<Outcome>>,
-        pruned: Vec<AppliedObject>,
-    ) -> ApplyReport {
-        let mut objects: Vec<AppliedObject> = desired
-            .objects
-            .iter()
-            .zip(results)
-            .map(|(object, outcome)| AppliedObject {
-                reference: object.reference.clone(),
-                spec_path: object.spec_path.clone(),
-                outcome: outcome.unwrap_or_else(|| {
-                    Outcome::NotAttempted("the apply stopped before this object".into())
-                }),
-            })
-            .collect();
-        objects.extend(pruned);
-        ApplyReport { plan, objects }
+        Ok(report(desired, plan, results, pruned))
     }
 
     /// Starts each object as soon as everything it depends on is applied, at most
@@ -458,6 +413,61 @@ impl Engine {
             }
         }
     }
+}
+
+/// Refuses before any write: objects the cluster would not accept (immutable fields count unless
+/// `recreate` is given), a cluster that cannot be reached, adoption without `adopt`.
+fn refuse_unless_allowed(plan: &Plan, options: ApplyOptions) -> Result<(), ApplyError> {
+    let failures = plan.failures();
+    if let Some(down) = failures.iter().find(|f| f.kind == FailureKind::Unavailable) {
+        return Err(ApplyError::Unavailable(down.to_string()));
+    }
+    let blocking: Vec<ObjectFailure> = failures
+        .into_iter()
+        .filter(|f| !(options.recreate && f.kind == FailureKind::Immutable))
+        .collect();
+    if !blocking.is_empty() {
+        return Err(ApplyError::Rejected(blocking));
+    }
+    let adoptions = plan.adoptions();
+    if !adoptions.is_empty() && !options.adopt {
+        return Err(ApplyError::Adoption(adoptions));
+    }
+    Ok(())
+}
+
+fn prunes_not_attempted(plan: &Plan) -> Vec<AppliedObject> {
+    plan.objects
+        .iter()
+        .filter(|p| p.action == Action::Prune)
+        .map(|p| AppliedObject {
+            reference: p.reference.clone(),
+            spec_path: String::new(),
+            outcome: Outcome::NotAttempted("not pruned because the apply did not succeed".into()),
+        })
+        .collect()
+}
+
+fn report(
+    desired: &Desired,
+    plan: Plan,
+    results: Vec<Option<Outcome>>,
+    pruned: Vec<AppliedObject>,
+) -> ApplyReport {
+    let mut objects: Vec<AppliedObject> = desired
+        .objects
+        .iter()
+        .zip(results)
+        .map(|(object, outcome)| AppliedObject {
+            reference: object.reference.clone(),
+            spec_path: object.spec_path.clone(),
+            outcome: outcome.unwrap_or_else(|| {
+                Outcome::NotAttempted("the apply stopped before this object".into())
+            }),
+        })
+        .collect();
+    objects.extend(pruned);
+    ApplyReport { plan, objects }
 }
 
 /// Kinds applied later are deleted earlier; kinds the renderer does not know go first.

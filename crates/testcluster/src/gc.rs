@@ -35,6 +35,10 @@ pub async fn run(st: Arc<State>, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             event = events.next() => {
                 let Some(event) = event else { return };
+                if event.kind == EventType::Added {
+                    delete_if_owner_leaving(&st, &event.object);
+                    continue;
+                }
                 if event.kind != EventType::Deleted {
                     continue;
                 }
@@ -46,6 +50,44 @@ pub async fn run(st: Arc<State>, shutdown: CancellationToken) {
                 }
             }
         }
+    }
+}
+
+/// A dependent created while its owner is being deleted in the foreground is deleted too, so
+/// the owner does not wait for it forever.
+fn delete_if_owner_leaving(st: &Arc<State>, obj: &Value) {
+    let leaving = owners(obj).into_iter().any(|(def, ns, name)| {
+        st.store.get(rid(def), &ns, &name).is_some_and(|o| {
+            o.pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .is_some_and(|f| f.iter().any(|x| x == "foregroundDeletion"))
+        })
+    });
+    let (Some(kind), Some(api_version)) = (obj["kind"].as_str(), obj["apiVersion"].as_str()) else {
+        return;
+    };
+    let Some(def) = def_by_kind(api_version, kind).filter(|_| leaving) else {
+        return;
+    };
+    let ns = obj
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let opts = DeleteOptions {
+        propagation: Some(Propagation::Foreground),
+        ..DeleteOptions::default()
+    };
+    match ops::delete(st, def, ns, name, &opts) {
+        Err(e) if e.code == 404 => {}
+        other => log_failure(
+            other,
+            "delete a dependent of a deleted owner",
+            &format!("{kind} {ns}/{name}"),
+        ),
     }
 }
 

@@ -296,3 +296,39 @@ async fn kube_apiserver_deletes_running_pods_gracefully_and_unscheduled_ones_at_
         "grace period 0 deletes at once"
     );
 }
+
+#[tokio::test]
+async fn kube_apiserver_deletes_a_running_deployment_in_the_foreground() {
+    let c = cluster().await;
+    let deps: Api<Deployment> = Api::namespaced(c.client(), "default");
+    deps.create(
+        &PostParams::default(),
+        &serde_json::from_value(deployment("web", 2, "nginx")).unwrap(),
+    )
+    .await
+    .unwrap();
+    eventually("the deployment is ready", WAIT, || async {
+        deps.get("web")
+            .await
+            .unwrap()
+            .status?
+            .ready_replicas
+            .filter(|r| *r == 2)
+    })
+    .await;
+    deps.delete("web", &DeleteParams::foreground())
+        .await
+        .unwrap();
+    eventually("the deployment and its tree are gone", WAIT, || async {
+        deps.get_opt("web").await.unwrap().is_none().then_some(())
+    })
+    .await;
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(c.client(), "default");
+    assert!(
+        pods.list(&Default::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}

@@ -69,8 +69,13 @@ pub async fn run(st: Arc<State>, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             event = events.next() => {
                 let Some(event) = event else { return };
-                if event.kind != EventType::Deleted {
-                    reconcile(&st, &memory, event.resource.1, &event.object);
+                // Controllers act on the object as it is now, not as the (possibly stale) event
+                // saw it: a ReplicaSet deleted since must not create pods any more.
+                let name = meta_str(&event.object, "name");
+                if event.kind != EventType::Deleted
+                    && let Some(current) = st.store.get(event.resource, &event.namespace, name)
+                {
+                    reconcile(&st, &memory, event.resource.1, &current);
                 }
                 neighbours_changed(&st, &memory, event.resource.1, &event.object);
             }

@@ -14,25 +14,33 @@ use crate::store::rid;
 
 const MANAGER: &str = "kube-controller-manager";
 
-/// Static volumes report Available until a claim binds them, as the volume controller does.
+/// Static volumes report Available until a claim binds them, as the volume controller does; a
+/// volume pre-bound to a claim (`claimRef` without a uid) binds it once both exist.
 pub fn volume(st: &Arc<State>, pv: &Value) {
-    if pv.pointer("/status/phase").is_some() {
-        return;
+    let bound = pv.pointer("/spec/claimRef/uid").is_some();
+    if pv.pointer("/status/phase").is_none() {
+        let phase = if bound { "Bound" } else { "Available" };
+        ops::write_status(
+            st,
+            &registry::PERSISTENTVOLUMES,
+            "",
+            meta_str(pv, "name"),
+            MANAGER,
+            |_| Some(json!({"phase": phase})),
+        )
+        .logged("update status", &describe(pv));
     }
-    let phase = if pv.pointer("/spec/claimRef").is_some() {
-        "Bound"
-    } else {
-        "Available"
-    };
-    ops::write_status(
-        st,
-        &registry::PERSISTENTVOLUMES,
-        "",
-        meta_str(pv, "name"),
-        MANAGER,
-        |_| Some(json!({"phase": phase})),
-    )
-    .logged("update status", &describe(pv));
+    let pre_bound = pv
+        .pointer("/spec/claimRef/namespace")
+        .and_then(Value::as_str)
+        .zip(pv.pointer("/spec/claimRef/name").and_then(Value::as_str))
+        .and_then(|(ns, name)| {
+            st.store
+                .get(rid(&registry::PERSISTENTVOLUMECLAIMS), ns, name)
+        });
+    if let Some(pvc) = pre_bound.filter(|c| c.pointer("/status/phase") != Some(&json!("Bound"))) {
+        claim(st, &pvc);
+    }
 }
 
 /// A claim that names its volume binds to it once the volume exists; until then it is Pending.

@@ -351,7 +351,7 @@ impl Knobs {
         self.state.faults.clear();
     }
 
-    /// Ends every open watch stream now.
+    /// Ends every open API watch stream now (the cluster's own controllers keep watching).
     pub fn drop_watches(&self) {
         self.state.store.drop_watchers();
     }

@@ -1,10 +1,12 @@
 //! A Kubernetes API test server for tests: the real wire protocol over HTTPS, never shipped.
 //!
 //! [`TestCluster::start`] runs an in-process server with a generated CA and bearer-token auth
-//! that behaves like kube-apiserver where KubeChart depends on it: discovery, CRUD, list/watch
-//! with resourceVersions, server-side apply with field ownership, validation, Status errors,
-//! namespaces, garbage collection, pod logs, simulated controllers and injectable faults. The
-//! `kubechart-testcluster` binary serves the same thing for kubectl and local development.
+//! that behaves like kube-apiserver v1.36 where KubeChart depends on it: discovery, CRUD,
+//! list/watch with resourceVersions, server-side apply with field ownership, the scale
+//! subresource, validation (immutable fields included), Status errors, dry runs, namespaces,
+//! quotas, garbage collection with finalizers, pod logs, simulated controllers and injectable
+//! faults. The `kubechart-testcluster` binary serves the same thing for kubectl and local
+//! development.
 
 pub mod api;
 pub mod auth;

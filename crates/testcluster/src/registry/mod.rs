@@ -356,6 +356,13 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_resource_is_a_404_not_a_namespace() {
+        assert_eq!(def_of("apps", "deployments").unwrap().kind, "Deployment");
+        let err = def_of("", "widgets").unwrap_err();
+        assert_eq!((err.code, err.reason), (404, "NotFound"));
+    }
+
+    #[test]
     fn resource_list_names_subresources() {
         let reg = Registry::new([]);
         let list = reg.resource_list("", "v1").unwrap();

@@ -70,7 +70,8 @@ def measure(label, spec, kubechart, work):
             cache = work / "kubectl-cache"
             command = ["kubectl", "apply", "--server-side", "--field-manager=kubectl-bench",
                        f"--cache-dir={cache}", "-f", manifests]
-            delete = ["kubectl", "delete", "--wait", f"--cache-dir={cache}", "-f", manifests]
+            delete = ["kubectl", "delete", "--wait", "--ignore-not-found",
+                      f"--cache-dir={cache}", "-f", manifests]
         cold, out = run(command)
         objects = len([line for line in out.splitlines() if line.strip()])
         warm = statistics.median(run(command)[0] for _ in range(WARM_RUNS))

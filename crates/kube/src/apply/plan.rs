@@ -205,7 +205,16 @@ impl Engine {
             ));
             return Ok(planned);
         }
-        let live = match self.retry.run(|| api.get_opt(&reference.name)).await {
+        // The read and the dry-run do not depend on each other: sent together, they halve the
+        // time a plan of many objects takes.
+        let params = PatchParams::apply(FIELD_MANAGER).dry_run();
+        let patch = Patch::Apply(&object.manifest);
+        let (live, mut result) = tokio::join!(
+            self.retry.run(|| api.get_opt(&reference.name)),
+            self.retry
+                .run(|| api.patch(&reference.name, &params, &patch)),
+        );
+        let live = match live {
             Ok(live) => live.map(|l| serde_json::to_value(l).unwrap_or_default()),
             Err(error) => {
                 planned.failure = Some(self.failure(&error, reference, desired, "get").await);
@@ -217,12 +226,6 @@ impl Engine {
         {
             planned.owner = Some(describe_owner(live));
         }
-        let params = PatchParams::apply(FIELD_MANAGER).dry_run();
-        let patch = Patch::Apply(&object.manifest);
-        let mut result = self
-            .retry
-            .run(|| api.patch(&reference.name, &params, &patch))
-            .await;
         if let Err(kube::Error::Api(status)) = &result
             && status.code == 409
         {

@@ -737,6 +737,8 @@ async fn clusters_with_applied_deployments_are_deleted_only_when_forced(backend:
         created_at: Set(now),
         updated_at: Set(now),
         applied_at: Set(Some(now)),
+        deleted_at: Set(None),
+        applied_revision: Set(Some(1)),
     }
     .insert(&db)
     .await

@@ -1,12 +1,13 @@
-//! The audit trail: security-relevant actions, recorded by the server and listed to admins.
+//! The audit trail: security-relevant actions, recorded in the transaction of the change they
+//! describe and listed to admins (all) and users (their own deployments' targets).
 
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use crate::entities::audit_events;
-use crate::{AuditEventId, Store, StoreError, UserId};
+use crate::{AuditEventId, DeploymentId, Store, StoreError, UserId};
 
 /// An action to record.
 #[derive(Debug, Clone)]
@@ -19,6 +20,59 @@ pub struct NewAuditEvent {
     pub target: String,
     /// Action-specific details.
     pub detail: serde_json::Value,
+}
+
+impl NewAuditEvent {
+    /// An action on a user account (target `user:<id>`).
+    pub fn user(
+        actor_id: Option<UserId>,
+        action: &str,
+        user: UserId,
+        detail: serde_json::Value,
+    ) -> Self {
+        NewAuditEvent {
+            actor_id,
+            action: action.to_owned(),
+            target: user_target(user),
+            detail,
+        }
+    }
+
+    /// An action on a deployment (target `deployment:<id>`).
+    pub fn deployment(
+        actor_id: Option<UserId>,
+        action: &str,
+        deployment: DeploymentId,
+        detail: serde_json::Value,
+    ) -> Self {
+        NewAuditEvent {
+            actor_id,
+            action: action.to_owned(),
+            target: deployment_target(deployment),
+            detail,
+        }
+    }
+}
+
+/// The audit target naming a user account.
+pub fn user_target(user: UserId) -> String {
+    format!("user:{user}")
+}
+
+/// The audit target naming a deployment.
+pub fn deployment_target(deployment: DeploymentId) -> String {
+    format!("deployment:{deployment}")
+}
+
+/// Which events an audit query returns, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only events about this target (e.g. `deployment:<id>`); `None` for every target.
+    pub target: Option<String>,
+    /// Only events by this actor.
+    pub actor_id: Option<UserId>,
+    /// At most this many events.
+    pub limit: u64,
 }
 
 /// A recorded action.
@@ -46,29 +100,63 @@ impl From<audit_events::Model> for AuditEvent {
 }
 
 impl Store {
-    /// Appends an event to the audit trail.
+    /// Appends an event to the audit trail on its own. An event about a change is recorded with
+    /// [`record`] inside the change's transaction instead.
     pub async fn record_audit(&self, event: NewAuditEvent) -> Result<(), StoreError> {
-        audit_events::ActiveModel {
-            id: Set(AuditEventId::new().0),
-            actor_id: Set(event.actor_id.map(|id| id.0)),
-            action: Set(event.action),
-            target: Set(event.target),
-            detail: Set(event.detail),
-            at: Set(crate::now()),
-        }
-        .insert(&self.db)
-        .await?;
-        Ok(())
+        record(&self.db, event).await
     }
 
     /// The most recent `limit` events, newest first.
     pub async fn audit_events(&self, limit: u64) -> Result<Vec<AuditEvent>, StoreError> {
-        let models = audit_events::Entity::find()
-            .order_by_desc(audit_events::Column::At)
-            .order_by_desc(audit_events::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
-        Ok(models.into_iter().map(AuditEvent::from).collect())
+        query(
+            &self.db,
+            &AuditFilter {
+                limit,
+                ..AuditFilter::default()
+            },
+        )
+        .await
     }
+
+    /// The most recent events matching `filter`, newest first.
+    pub async fn query_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {
+        query(&self.db, filter).await
+    }
+}
+
+/// Appends an audit row on the given connection, so it commits (or rolls back) with the change
+/// it describes.
+pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent) -> Result<(), StoreError> {
+    audit_events::ActiveModel {
+        id: Set(AuditEventId::new().0),
+        actor_id: Set(event.actor_id.map(|id| id.0)),
+        action: Set(event.action),
+        target: Set(event.target),
+        detail: Set(event.detail),
+        at: Set(crate::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The most recent events matching `filter`, newest first.
+pub async fn query(
+    db: &impl ConnectionTrait,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEvent>, StoreError> {
+    let mut select = audit_events::Entity::find();
+    if let Some(target) = &filter.target {
+        select = select.filter(audit_events::Column::Target.eq(target.as_str()));
+    }
+    if let Some(actor) = filter.actor_id {
+        select = select.filter(audit_events::Column::ActorId.eq(actor.0));
+    }
+    let models = select
+        .order_by_desc(audit_events::Column::At)
+        .order_by_desc(audit_events::Column::Id)
+        .limit(filter.limit)
+        .all(db)
+        .await?;
+    Ok(models.into_iter().map(AuditEvent::from).collect())
 }

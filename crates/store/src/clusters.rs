@@ -6,11 +6,13 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder};
 use serde::Serialize;
 
-use crate::entities::{audit_events, clusters, deployments};
-use crate::{AuditEventId, ClusterId, NewAuditEvent, Store, StoreError, UserId};
+use crate::audit::record;
+use crate::entities::{clusters, deployments};
+use crate::transaction::begin_write;
+use crate::{ClusterId, NewAuditEvent, Store, StoreError, UserId};
 
 /// Where a cluster's credentials come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -170,7 +172,7 @@ impl Store {
         new: NewCluster,
         audit: NewAuditEvent,
     ) -> Result<Cluster, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = begin_write(&self.db).await?;
         let cluster = insert(&txn, new).await?;
         record(&txn, audit).await?;
         txn.commit().await?;
@@ -184,7 +186,7 @@ impl Store {
         new: NewCluster,
         audit: NewAuditEvent,
     ) -> Result<Option<Cluster>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = begin_write(&self.db).await?;
         if clusters::Entity::find().count(&txn).await? > 0 {
             return Ok(None);
         }
@@ -230,7 +232,7 @@ impl Store {
         update: ClusterUpdate,
         audit: NewAuditEvent,
     ) -> Result<Option<Cluster>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = begin_write(&self.db).await?;
         let Some(updated) = apply_update(&txn, id, update).await? else {
             return Ok(None);
         };
@@ -247,7 +249,7 @@ impl Store {
         force: bool,
         audit: NewAuditEvent,
     ) -> Result<ClusterDeletion, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = begin_write(&self.db).await?;
         if find(&txn, id).await?.is_none() {
             return Ok(ClusterDeletion::NotFound);
         }
@@ -350,7 +352,8 @@ pub(crate) async fn apply_update(
         .transpose()
 }
 
-/// Deployments applied to the cluster (those with an `applied_at`).
+/// Live deployments applied to the cluster (those with an `applied_at`; a deleted deployment's
+/// objects are gone from the cluster).
 pub(crate) async fn applied_deployments(
     db: &impl ConnectionTrait,
     id: ClusterId,
@@ -358,24 +361,7 @@ pub(crate) async fn applied_deployments(
     Ok(deployments::Entity::find()
         .filter(deployments::Column::ClusterId.eq(id.0))
         .filter(deployments::Column::AppliedAt.is_not_null())
+        .filter(deployments::Column::DeletedAt.is_null())
         .count(db)
         .await?)
-}
-
-/// Appends an audit row on the given connection, so it commits with the change it describes.
-pub(crate) async fn record(
-    db: &impl ConnectionTrait,
-    event: NewAuditEvent,
-) -> Result<(), StoreError> {
-    audit_events::ActiveModel {
-        id: Set(AuditEventId::new().0),
-        actor_id: Set(event.actor_id.map(|id| id.0)),
-        action: Set(event.action),
-        target: Set(event.target),
-        detail: Set(event.detail),
-        at: Set(crate::now()),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
 }

@@ -2,10 +2,12 @@
 
 use std::ops::Deref;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sqlx::{self, error::ErrorKind};
 use sea_orm::{DbErr, RuntimeErr};
 
 use crate::migration::UNIQUE_CONSTRAINTS;
+use crate::{DeploymentId, OperationId, UserId};
 
 /// Everything the store can fail with. Each variant's doc says how the server reports it.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,45 @@ pub enum StoreError {
     /// (`username`, `email`, `name`, `revision`).
     #[error("a record with this {field} already exists")]
     Conflict { field: &'static str },
+
+    /// HTTP 404: the record a change names does not exist (a deleted deployment included).
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+
+    /// HTTP 409: the change would leave no enabled administrator.
+    #[error("the last enabled administrator cannot be demoted or disabled")]
+    LastAdmin,
+
+    /// HTTP 409: a live deployment already has this cluster, namespace and name (whoever owns it).
+    #[error("deployment {existing} (owner {owner}) already uses this cluster, namespace and name")]
+    DeploymentExists {
+        existing: DeploymentId,
+        owner: UserId,
+    },
+
+    /// HTTP 409: the deployment moved past the revision the change was based on (another editor
+    /// saved first).
+    #[error("revision {expected} is stale: the deployment is at revision {current}")]
+    StaleRevision { expected: i32, current: i32 },
+
+    /// HTTP 409 (`operation_in_progress`): another operation holds the deployment's lease.
+    #[error(
+        "operation {operation} is in progress on this deployment (held by {holder} until {lease_expires_at})"
+    )]
+    OperationInProgress {
+        operation: OperationId,
+        holder: String,
+        lease_expires_at: DateTime<Utc>,
+    },
+
+    /// HTTP 500 when it reaches a handler; for the replica running the operation it means stop:
+    /// the operation is finished or another replica took it over after the lease expired.
+    #[error("operation {operation} is no longer held by this replica")]
+    LeaseLost { operation: OperationId },
+
+    /// HTTP 400: a pagination cursor this store did not issue.
+    #[error("invalid cursor")]
+    InvalidCursor,
 
     /// HTTP 503: the database cannot be reached (connection refused, pool timeout, TLS failure,
     /// server shutting down).

@@ -70,6 +70,10 @@ id_type!(
     /// Identifies an audit event.
     AuditEventId
 );
+id_type!(
+    /// Identifies a deploy or delete operation on a deployment.
+    OperationId
+);
 
 #[cfg(test)]
 mod tests {

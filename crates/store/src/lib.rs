@@ -2,34 +2,49 @@
 //! and PostgreSQL. The backend is chosen from the database URL; everything above this crate sees
 //! only [`Store`], the domain types and [`StoreError`].
 //!
+//! Writes compose: the repository functions in [`users`], [`audit`], [`deployments`] and
+//! [`operations`] take any [`ConnectionTrait`], so a caller runs several of them in one
+//! [`Store::transaction`] and an audit row commits (or rolls back) with the change it describes.
+//!
 //! The test suite runs every repository test on a temporary SQLite file and on a fresh PostgreSQL
 //! database created on the server named by `KUBECHART_TEST_POSTGRES_URL` (see the `testing`
 //! module, behind the `test-util` feature, which the server's tests use too).
 
-mod audit;
+pub mod audit;
 mod clusters;
 mod connect;
+pub mod deployments;
 pub mod entities;
 mod error;
 mod ids;
 mod lock;
 pub mod migration;
+pub mod operations;
 #[cfg(feature = "test-util")]
 pub mod testing;
-mod users;
+mod transaction;
+pub mod users;
 
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::{DatabaseConnection, DbErr, sqlx};
+use sea_orm::{DbErr, sqlx};
 use sea_orm_migration::MigratorTrait;
 
-pub use audit::{AuditEvent, NewAuditEvent};
+pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use clusters::{
     Cluster, ClusterDeletion, ClusterSource, ClusterUpdate, ClusterVisibility, NewCluster,
 };
+pub use deployments::{
+    Cursor, Deployment, DeploymentChange, DeploymentFilter, DeploymentPage, DeploymentStatus,
+    DeploymentSummary, NewDeployment, Revision, SpecUpdate,
+};
 pub use error::StoreError;
-pub use ids::{AuditEventId, ClusterId, DeploymentId, UserId};
+pub use ids::{AuditEventId, ClusterId, DeploymentId, OperationId, UserId};
+pub use operations::{NewOperation, Operation, OperationKind, OperationState};
+/// The connection and transaction types repository functions accept, so callers can write their
+/// own helpers over them without depending on SeaORM.
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 pub use users::{AdminUserUpdate, NewUser, ProfileUpdate, Role, User};
 
 /// Which database the store talks to.

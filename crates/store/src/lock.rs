@@ -6,7 +6,7 @@
 //! from failing with SQLITE_BUSY when a read transaction tries to upgrade to a write.
 
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, DbErr, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 use crate::entities::store_locks;
 
@@ -15,18 +15,25 @@ use crate::entities::store_locks;
 pub(crate) enum LockName {
     /// Deciding whether a new account is the first one (and so becomes admin).
     UserRegistration,
+    /// Deciding whether a role or enabled change leaves at least one enabled admin.
+    Admins,
+    /// Deciding whether a (cluster, namespace, name) is free for a live deployment.
+    DeploymentNames,
 }
 
 impl LockName {
     fn as_str(self) -> &'static str {
         match self {
             LockName::UserRegistration => "user_registration",
+            LockName::Admins => "admins",
+            LockName::DeploymentNames => "deployment_names",
         }
     }
 }
 
-/// Takes the named lock for the rest of `txn`.
-pub(crate) async fn acquire(txn: &DatabaseTransaction, name: LockName) -> Result<(), DbErr> {
+/// Takes the named lock for the rest of the transaction `txn` runs in; on a bare pool connection
+/// it serialises nothing, so callers run inside a transaction.
+pub(crate) async fn acquire(txn: &impl ConnectionTrait, name: LockName) -> Result<(), DbErr> {
     let row = store_locks::ActiveModel {
         name: Set(name.as_str().to_owned()),
         acquired_at: Set(crate::now()),

@@ -1,14 +1,17 @@
-//! User accounts: registration (the first account becomes admin), lookups and updates.
+//! User accounts: registration (the first account becomes admin), lookups and updates. The
+//! free functions take any connection so they compose with an audit row in one transaction; the
+//! `Store` methods are single-transaction shorthands.
 
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, Condition, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 use crate::entities::users;
 use crate::lock::{self, LockName};
+use crate::transaction::begin_write;
 use crate::{Store, StoreError, UserId};
 
 /// What an account may do.
@@ -135,46 +138,23 @@ impl Store {
     /// Creates an account; the very first account becomes [`Role::Admin`], later ones
     /// [`Role::Member`]. Concurrent first registrations are serialised, so only one becomes admin.
     pub async fn register_user(&self, new: NewUser) -> Result<User, StoreError> {
-        self.insert_user(new, None).await
+        let txn = begin_write(&self.db).await?;
+        let user = register(&txn, new).await?;
+        txn.commit().await?;
+        Ok(user)
     }
 
     /// Creates an account with an explicit role (bootstrap from the command line).
     pub async fn create_user(&self, new: NewUser, role: Role) -> Result<User, StoreError> {
-        self.insert_user(new, Some(role)).await
-    }
-
-    async fn insert_user(&self, new: NewUser, role: Option<Role>) -> Result<User, StoreError> {
-        let txn = self.db.begin().await?;
-        lock::acquire(&txn, LockName::UserRegistration).await?;
-        let role = match role {
-            Some(role) => role,
-            None if users::Entity::find().count(&txn).await? == 0 => Role::Admin,
-            None => Role::Member,
-        };
-        let now = crate::now();
-        let model = users::ActiveModel {
-            id: Set(UserId::new().0),
-            username: Set(canonical(&new.username)),
-            email: Set(canonical(&new.email)),
-            password_hash: Set(new.password_hash),
-            display_name: Set(new.display_name),
-            role: Set(role),
-            disabled: Set(false),
-            preferences: Set(serde_json::Value::Object(serde_json::Map::new())),
-            password_changed_at: Set(now),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        let txn = begin_write(&self.db).await?;
+        let user = create(&txn, new, role).await?;
         txn.commit().await?;
-        Ok(model.into())
+        Ok(user)
     }
 
     /// The account with this id, if it exists.
     pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let model = users::Entity::find_by_id(id.0).one(&self.db).await?;
-        Ok(model.map(User::from))
+        find(&self.db, id).await
     }
 
     /// The account whose username or email is `login` (both case-insensitive). A username match
@@ -218,7 +198,7 @@ impl Store {
         if let Some(preferences) = update.preferences {
             changes.preferences = Set(preferences);
         }
-        self.update_user(id, changes).await
+        update_user(&self.db, id, changes).await
     }
 
     /// Replaces the password hash and moves `password_changed_at` to now; `None` when the account
@@ -228,55 +208,146 @@ impl Store {
         id: UserId,
         hash: &str,
     ) -> Result<Option<User>, StoreError> {
-        let mut changes = users::ActiveModel::new();
-        let now = crate::now();
-        changes.password_hash = Set(hash.to_owned());
-        changes.password_changed_at = Set(now);
-        changes.updated_at = Set(now);
-        self.update_user(id, changes).await
+        set_password_hash(&self.db, id, hash).await
     }
 
-    /// Changes role and/or disabled flag; `None` when the account does not exist.
+    /// Changes role and/or disabled flag without the last-admin rule; `None` when the account
+    /// does not exist. Administration goes through [`administer`], which enforces the rule.
     pub async fn admin_update_user(
         &self,
         id: UserId,
         update: AdminUserUpdate,
     ) -> Result<Option<User>, StoreError> {
-        let mut changes = users::ActiveModel::new();
-        if let Some(role) = update.role {
-            changes.role = Set(role);
-        }
-        if let Some(disabled) = update.disabled {
-            changes.disabled = Set(disabled);
-        }
-        self.update_user(id, changes).await
+        update_user(&self.db, id, admin_changes(update)).await
     }
 
     /// Number of enabled admin accounts.
     pub async fn count_admins(&self) -> Result<u64, StoreError> {
-        let count = users::Entity::find()
-            .filter(users::Column::Role.eq(Role::Admin))
-            .filter(users::Column::Disabled.eq(false))
-            .count(&self.db)
-            .await?;
-        Ok(count)
+        count_admins(&self.db).await
     }
+}
 
-    /// One `UPDATE ... RETURNING` statement: no read-then-write window, and an absent row shows up
-    /// as no returned row rather than as an error.
-    async fn update_user(
-        &self,
-        id: UserId,
-        mut changes: users::ActiveModel,
-    ) -> Result<Option<User>, StoreError> {
-        if changes.updated_at.is_not_set() {
-            changes.updated_at = Set(crate::now());
-        }
-        let updated = users::Entity::update_many()
-            .set(changes)
-            .filter(users::Column::Id.eq(id.0))
-            .exec_with_returning(&self.db)
-            .await?;
-        Ok(updated.into_iter().next().map(User::from))
+/// Creates an account; the very first account becomes [`Role::Admin`], later ones
+/// [`Role::Member`]. Run it in a transaction: the registration lock it takes is what makes
+/// concurrent first registrations produce exactly one admin.
+pub async fn register(db: &impl ConnectionTrait, new: NewUser) -> Result<User, StoreError> {
+    lock::acquire(db, LockName::UserRegistration).await?;
+    let role = if users::Entity::find().count(db).await? == 0 {
+        Role::Admin
+    } else {
+        Role::Member
+    };
+    insert(db, new, role).await
+}
+
+/// Creates an account with an explicit role (bootstrap from the command line).
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+    role: Role,
+) -> Result<User, StoreError> {
+    lock::acquire(db, LockName::UserRegistration).await?;
+    insert(db, new, role).await
+}
+
+async fn insert(db: &impl ConnectionTrait, new: NewUser, role: Role) -> Result<User, StoreError> {
+    let now = crate::now();
+    let model = users::ActiveModel {
+        id: Set(UserId::new().0),
+        username: Set(canonical(&new.username)),
+        email: Set(canonical(&new.email)),
+        password_hash: Set(new.password_hash),
+        display_name: Set(new.display_name),
+        role: Set(role),
+        disabled: Set(false),
+        preferences: Set(serde_json::Value::Object(serde_json::Map::new())),
+        password_changed_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
     }
+    .insert(db)
+    .await?;
+    Ok(model.into())
+}
+
+/// The account with this id, if it exists.
+pub async fn find(db: &impl ConnectionTrait, id: UserId) -> Result<Option<User>, StoreError> {
+    let model = users::Entity::find_by_id(id.0).one(db).await?;
+    Ok(model.map(User::from))
+}
+
+/// Replaces the password hash and moves `password_changed_at` to now; `None` when the account
+/// does not exist.
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    id: UserId,
+    hash: &str,
+) -> Result<Option<User>, StoreError> {
+    let mut changes = users::ActiveModel::new();
+    let now = crate::now();
+    changes.password_hash = Set(hash.to_owned());
+    changes.password_changed_at = Set(now);
+    changes.updated_at = Set(now);
+    update_user(db, id, changes).await
+}
+
+/// Changes role and/or disabled flag, refusing with [`StoreError::LastAdmin`] a change that
+/// would leave no enabled admin; `None` when the account does not exist. Run it in a
+/// transaction: the admins lock it takes first is held until the end, so two admins demoting
+/// each other at once are serialised and the second sees the first's change.
+pub async fn administer(
+    db: &impl ConnectionTrait,
+    id: UserId,
+    update: AdminUserUpdate,
+) -> Result<Option<User>, StoreError> {
+    lock::acquire(db, LockName::Admins).await?;
+    let Some(existing) = find(db, id).await? else {
+        return Ok(None);
+    };
+    let removes_an_admin = existing.role == Role::Admin
+        && !existing.disabled
+        && (update.role == Some(Role::Member) || update.disabled == Some(true));
+    if removes_an_admin && count_admins(db).await? <= 1 {
+        return Err(StoreError::LastAdmin);
+    }
+    update_user(db, id, admin_changes(update)).await
+}
+
+/// Number of enabled admin accounts.
+pub async fn count_admins(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    let count = users::Entity::find()
+        .filter(users::Column::Role.eq(Role::Admin))
+        .filter(users::Column::Disabled.eq(false))
+        .count(db)
+        .await?;
+    Ok(count)
+}
+
+fn admin_changes(update: AdminUserUpdate) -> users::ActiveModel {
+    let mut changes = users::ActiveModel::new();
+    if let Some(role) = update.role {
+        changes.role = Set(role);
+    }
+    if let Some(disabled) = update.disabled {
+        changes.disabled = Set(disabled);
+    }
+    changes
+}
+
+/// One `UPDATE ... RETURNING` statement: no read-then-write window, and an absent row shows up
+/// as no returned row rather than as an error.
+async fn update_user(
+    db: &impl ConnectionTrait,
+    id: UserId,
+    mut changes: users::ActiveModel,
+) -> Result<Option<User>, StoreError> {
+    if changes.updated_at.is_not_set() {
+        changes.updated_at = Set(crate::now());
+    }
+    let updated = users::Entity::update_many()
+        .set(changes)
+        .filter(users::Column::Id.eq(id.0))
+        .exec_with_returning(db)
+        .await?;
+    Ok(updated.into_iter().next().map(User::from))
 }

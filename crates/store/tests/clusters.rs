@@ -244,6 +244,8 @@ async fn deletes_keep_clusters_with_applied_deployments_unless_forced(url: Strin
         created_at: Set(now),
         updated_at: Set(now),
         applied_at: Set(applied.then_some(now)),
+        deleted_at: Set(None),
+        applied_revision: Set(applied.then_some(1)),
     };
     deployment("draft", false).insert(&db).await.unwrap();
     let applied = deployment("live", true).insert(&db).await.unwrap();

@@ -8,7 +8,10 @@ use crate::auth::session::password_version;
 use crate::error::{ApiError, FieldError};
 use crate::state::AppState;
 use chrono::Utc;
-use kubechart_store::{AdminUserUpdate, NewAuditEvent, NewUser, ProfileUpdate, Role, User, UserId};
+use kubechart_store::{
+    AdminUserUpdate, NewAuditEvent, NewUser, ProfileUpdate, Role, StoreError, User, UserId, audit,
+    users,
+};
 use secrecy::SecretString;
 use std::net::IpAddr;
 use views::{
@@ -37,23 +40,25 @@ pub async fn register(
         return Err(ApiError::Invalid(errors));
     }
     let password_hash = hash(state, request.password).await?;
+    let new = NewUser {
+        username: request.username,
+        email,
+        password_hash,
+        display_name: None,
+    };
     let user = state
         .store
-        .register_user(NewUser {
-            username: request.username,
-            email,
-            password_hash,
-            display_name: None,
+        .transaction(async |tx| {
+            let user = users::register(tx, new).await?;
+            let detail = serde_json::json!({"role": user.role.as_str()});
+            audit::record(
+                tx,
+                NewAuditEvent::user(Some(user.id), "user.register", user.id, detail),
+            )
+            .await?;
+            Ok::<_, StoreError>(user)
         })
         .await?;
-    audit(
-        state,
-        Some(user.id),
-        "user.register",
-        &user,
-        serde_json::json!({"role": user.role.as_str()}),
-    )
-    .await?;
     session(state, user)
 }
 
@@ -116,17 +121,24 @@ pub async fn change_password(
     let password_hash = hash(state, request.new_password).await?;
     let user = state
         .store
-        .set_password_hash(user.id, &password_hash)
+        .transaction(async |tx| {
+            let Some(user) = users::set_password_hash(tx, user.id, &password_hash).await? else {
+                return Ok(None);
+            };
+            audit::record(
+                tx,
+                NewAuditEvent::user(
+                    Some(user.id),
+                    "user.password_change",
+                    user.id,
+                    serde_json::json!({}),
+                ),
+            )
+            .await?;
+            Ok::<_, StoreError>(Some(user))
+        })
         .await?
         .ok_or(ApiError::NotFound)?;
-    audit(
-        state,
-        Some(user.id),
-        "user.password_change",
-        &user,
-        serde_json::json!({}),
-    )
-    .await?;
     session(state, user)
 }
 
@@ -175,47 +187,48 @@ pub async fn list_users(state: &AppState) -> Result<Vec<UserView>, ApiError> {
 }
 
 /// Changes another account's role or enabled state. The last enabled admin can be neither demoted
-/// nor disabled, so the installation can never lock itself out.
+/// nor disabled, so the installation can never lock itself out; the store checks this in the
+/// transaction of the change, so two admins demoting each other at once cannot both succeed.
 pub async fn administer_user(
     state: &AppState,
     admin: User,
     target: UserId,
     request: AdminUserUpdateRequest,
 ) -> Result<UserView, ApiError> {
-    let existing = state.store.user(target).await?.ok_or(ApiError::NotFound)?;
     let demotes = request.role == Some(views::RoleName::Member);
-    let disables = request.disabled == Some(true);
-    if existing.role == Role::Admin
-        && !existing.disabled
-        && (demotes || disables)
-        && state.store.count_admins().await? <= 1
-    {
-        let field = if demotes { "role" } else { "disabled" };
-        return Err(ApiError::Conflict {
-            message: "the last administrator cannot be demoted or disabled".into(),
-            fields: vec![FieldError::new(
-                field,
-                "the last administrator must stay an enabled admin",
-            )],
-        });
-    }
     let update = AdminUserUpdate {
         role: request.role.map(Role::from),
         disabled: request.disabled,
     };
     let updated = state
         .store
-        .admin_update_user(target, update)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    audit(
-        state,
-        Some(admin.id),
-        "user.admin_update",
-        &updated,
-        serde_json::json!({"role": updated.role.as_str(), "disabled": updated.disabled}),
-    )
-    .await?;
+        .transaction(async |tx| {
+            let Some(updated) = users::administer(tx, target, update).await? else {
+                return Ok(None);
+            };
+            let detail =
+                serde_json::json!({"role": updated.role.as_str(), "disabled": updated.disabled});
+            audit::record(
+                tx,
+                NewAuditEvent::user(Some(admin.id), "user.admin_update", updated.id, detail),
+            )
+            .await?;
+            Ok(Some(updated))
+        })
+        .await;
+    let updated = match updated {
+        Err(StoreError::LastAdmin) => {
+            let field = if demotes { "role" } else { "disabled" };
+            return Err(ApiError::Conflict {
+                message: "the last administrator cannot be demoted or disabled".into(),
+                fields: vec![FieldError::new(
+                    field,
+                    "the last administrator must stay an enabled admin",
+                )],
+            });
+        }
+        other => other?.ok_or(ApiError::NotFound)?,
+    };
     Ok(UserView::from(&updated))
 }
 
@@ -236,23 +249,4 @@ fn session(state: &AppState, user: User) -> Result<AuthResponse, ApiError> {
         token,
         user: UserView::from(&user),
     })
-}
-
-async fn audit(
-    state: &AppState,
-    actor: Option<UserId>,
-    action: &str,
-    target: &User,
-    detail: serde_json::Value,
-) -> Result<(), ApiError> {
-    state
-        .store
-        .record_audit(NewAuditEvent {
-            actor_id: actor,
-            action: action.to_string(),
-            target: format!("user:{}", target.id),
-            detail,
-        })
-        .await?;
-    Ok(())
 }

@@ -15,7 +15,7 @@ use crate::cli::{DataArgs, RenderArgs, UserCreateArgs};
 use crate::database;
 use anyhow::{Context as _, bail};
 use kubechart_manifest::{RenderError, RenderOptions};
-use kubechart_store::{ConnectOptions, NewUser, Role};
+use kubechart_store::{ConnectOptions, NewAuditEvent, NewUser, Role, StoreError, audit, users};
 use secrecy::SecretString;
 use std::io::{BufRead as _, Read as _, Write as _};
 
@@ -59,16 +59,24 @@ pub async fn create_user(args: UserCreateArgs) -> anyhow::Result<()> {
     } else {
         Role::Member
     };
+    let new = NewUser {
+        username: args.username,
+        email,
+        password_hash,
+        display_name: None,
+    };
+    // The account and its audit row commit together; no one is signed in to be the actor.
     let user = store
-        .create_user(
-            NewUser {
-                username: args.username,
-                email,
-                password_hash,
-                display_name: None,
-            },
-            role,
-        )
+        .transaction(async |tx| {
+            let user = users::create(tx, new, role).await?;
+            let detail = serde_json::json!({"role": role.as_str(), "via": "cli"});
+            audit::record(
+                tx,
+                NewAuditEvent::user(None, "user.create", user.id, detail),
+            )
+            .await?;
+            Ok::<_, StoreError>(user)
+        })
         .await?;
     store.close().await;
     eprintln!("created {} {} ({})", role.as_str(), user.username, user.id);

@@ -23,6 +23,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub applied_at: Option<DateTimeUtc>,
+    /// Set when the deployment is deleted: hidden from lists, history kept.
+    pub deleted_at: Option<DateTimeUtc>,
+    /// The revision whose apply last succeeded.
+    pub applied_revision: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -43,6 +47,8 @@ pub enum Relation {
     Cluster,
     #[sea_orm(has_many = "super::deployment_revisions::Entity")]
     Revisions,
+    #[sea_orm(has_many = "super::operations::Entity")]
+    Operations,
 }
 
 impl Related<super::users::Entity> for Entity {
@@ -60,6 +66,12 @@ impl Related<super::clusters::Entity> for Entity {
 impl Related<super::deployment_revisions::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Revisions.def()
+    }
+}
+
+impl Related<super::operations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Operations.def()
     }
 }
 

@@ -4,5 +4,6 @@ pub mod audit_events;
 pub mod clusters;
 pub mod deployment_revisions;
 pub mod deployments;
+pub mod operations;
 pub mod store_locks;
 pub mod users;

@@ -12,6 +12,8 @@ mod m20261120_000004_create_deployment_revisions;
 mod m20261120_000005_create_audit_events;
 mod m20261120_000006_create_store_locks;
 mod m20261130_000001_add_cluster_sharing;
+mod m20261130_000002_deployment_lifecycle;
+mod m20261130_000003_create_operations;
 
 /// All migrations in the order they apply.
 pub struct Migrator;
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261120_000005_create_audit_events::Migration),
             Box::new(m20261120_000006_create_store_locks::Migration),
             Box::new(m20261130_000001_add_cluster_sharing::Migration),
+            Box::new(m20261130_000002_deployment_lifecycle::Migration),
+            Box::new(m20261130_000003_create_operations::Migration),
         ]
     }
 }
@@ -46,6 +50,8 @@ pub(crate) const USERS_EMAIL: &str = "idx_users_email";
 pub(crate) const CLUSTERS_OWNER_NAME: &str = "idx_clusters_owner_name";
 pub(crate) const DEPLOYMENTS_OWNER_NAME_NAMESPACE: &str = "idx_deployments_owner_name_namespace";
 pub(crate) const DEPLOYMENT_REVISIONS_PK: &str = "pk_deployment_revisions";
+pub(crate) const DEPLOYMENTS_LIVE_NAME: &str = "idx_deployments_live_cluster_namespace_name";
+pub(crate) const OPERATIONS_ONE_UNFINISHED: &str = "idx_operations_one_unfinished";
 
 /// Every unique constraint in the schema that user input can violate.
 pub(crate) const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
@@ -65,9 +71,14 @@ pub(crate) const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
         field: "name",
     },
     UniqueConstraint {
-        name: DEPLOYMENTS_OWNER_NAME_NAMESPACE,
-        sqlite_columns: "deployments.owner_id, deployments.name, deployments.namespace",
+        name: DEPLOYMENTS_LIVE_NAME,
+        sqlite_columns: "deployments.cluster_id, deployments.namespace, deployments.name",
         field: "name",
+    },
+    UniqueConstraint {
+        name: OPERATIONS_ONE_UNFINISHED,
+        sqlite_columns: "operations.deployment_id",
+        field: "operation",
     },
     UniqueConstraint {
         name: DEPLOYMENT_REVISIONS_PK,

@@ -1,6 +1,7 @@
 //! The schema's constraints, checked through the entities on both backends: foreign keys are
-//! enforced (SQLite included), cascades and SET NULL behave, and every unique constraint a user
-//! can hit is reported against the right field.
+//! enforced (SQLite included), cascades and SET NULL behave, partial unique indexes leave out
+//! the rows they should, and every unique constraint a user can hit is reported against the
+//! right field.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, ModelTrait};
@@ -59,6 +60,8 @@ fn deployment(owner: UserId, cluster: Option<ClusterId>, name: &str) -> deployme
         created_at: Set(now),
         updated_at: Set(now),
         applied_at: Set(None),
+        deleted_at: Set(None),
+        applied_revision: Set(None),
     }
 }
 
@@ -108,7 +111,7 @@ async fn constraints_hold(url: &str) {
         .insert(db)
         .await
         .unwrap();
-    let clash = deployment(owner.id, None, "web")
+    let clash = deployment(owner.id, Some(ClusterId(prod.id)), "web")
         .insert(db)
         .await
         .unwrap_err();
@@ -116,6 +119,12 @@ async fn constraints_hold(url: &str) {
         StoreError::from(clash),
         StoreError::Conflict { field: "name" }
     ));
+    // Deleted deployments and drafts without a cluster are outside the unique index.
+    let mut deleted = deployment(owner.id, Some(ClusterId(prod.id)), "web");
+    deleted.deleted_at = Set(Some(crate::now()));
+    deleted.insert(db).await.unwrap();
+    deployment(owner.id, None, "web").insert(db).await.unwrap();
+    deployment(owner.id, None, "web").insert(db).await.unwrap();
 
     revision(DeploymentId(web.id), 1).insert(db).await.unwrap();
     revision(DeploymentId(web.id), 2).insert(db).await.unwrap();

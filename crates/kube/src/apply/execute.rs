@@ -11,6 +11,8 @@ use crate::ObjectRef;
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
 use kube::api::{DeleteParams, Patch, PatchParams};
+use kube::runtime::WatchStreamExt as _;
+use kube::runtime::watcher::watch_object;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -303,27 +305,35 @@ impl Engine {
         }
     }
 
-    /// Waits until the object is gone, checking every 200 ms, up to `timeout`.
+    /// Waits until the object is gone (or replaced by a new one of the same name), watching it
+    /// rather than polling, up to `timeout`.
     pub(crate) async fn wait_until_gone(
         &self,
         api: &kube::Api<kube::api::DynamicObject>,
         name: &str,
         timeout: Duration,
     ) -> Result<(), String> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            match api.get_opt(name).await {
-                Ok(None) => return Ok(()),
-                Ok(Some(_)) if tokio::time::Instant::now() >= deadline => {
-                    return Err(format!(
-                        "{name} was still there after {}s",
-                        timeout.as_secs()
-                    ));
+        let uid = match api.get_opt(name).await {
+            Ok(None) => return Ok(()),
+            Ok(Some(object)) => object.metadata.uid,
+            Err(error) => return Err(transport_message(&error)),
+        };
+        // Reconnects with backoff: a watch cut by a read timeout or a restart is not a failure.
+        let changes = watch_object(api.clone(), name).default_backoff();
+        let gone = async {
+            futures::pin_mut!(changes);
+            while let Some(change) = changes.next().await {
+                match change {
+                    Ok(None) => return,
+                    Ok(Some(object)) if object.metadata.uid != uid => return,
+                    Ok(Some(_)) => {}
+                    Err(error) => tracing::debug!(name, %error, "watch of a deletion interrupted"),
                 }
-                Ok(Some(_)) => tokio::time::sleep(Duration::from_millis(200)).await,
-                Err(error) => return Err(transport_message(&error)),
             }
-        }
+        };
+        tokio::time::timeout(timeout, gone)
+            .await
+            .map_err(|_| format!("{name} was still there after {}s", timeout.as_secs()))
     }
 
     /// Deletes the objects the app no longer has, in reverse dependency order (kinds applied

@@ -143,9 +143,13 @@ pub(crate) fn classify(
     }
 }
 
-/// The narrow set of API server messages that mean "this field cannot change in place".
+/// The narrow set of API server messages that mean "this field cannot change in place": not any
+/// 422 (a plain validation error must never lead to a delete), only kube-apiserver's wording for
+/// immutable fields (selectors, Job templates, `immutable` ConfigMaps and Secrets), a Service's
+/// cluster IP, StatefulSet specs, bound claims and binding roleRefs.
 pub(crate) fn is_immutable(message: &str) -> bool {
     message.contains("field is immutable")
+        || message.contains("may not change once set")
         || message.contains("updates to statefulset spec for fields other than")
         || message.contains("spec is immutable after creation")
         || message.contains("cannot change roleRef")
@@ -182,4 +186,29 @@ pub(crate) fn transport_message(error: &kube::Error) -> String {
         "cluster unreachable: {}",
         crate::connect::Unreachable::classify(error)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_immutable;
+
+    #[test]
+    fn only_kube_apiservers_immutable_wordings_count() {
+        for message in [
+            r#"Deployment.apps "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"b"}}: field is immutable"#,
+            r#"Service "web" is invalid: spec.clusterIPs[0]: Invalid value: ["10.0.0.9"]: may not change once set"#,
+            "StatefulSet.apps \"db\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas' are forbidden",
+            "PersistentVolumeClaim \"data\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests",
+            r#"RoleBinding.rbac.authorization.k8s.io "b" is invalid: roleRef: Invalid value: {}: cannot change roleRef"#,
+            "ConfigMap \"c\" is invalid: data: Forbidden: field is immutable when `immutable` is set",
+        ] {
+            assert!(is_immutable(message), "{message}");
+        }
+        for message in [
+            r#"Deployment.apps "web" is invalid: spec.template.spec.containers[0].image: Required value"#,
+            r#"Service "web" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535"#,
+        ] {
+            assert!(!is_immutable(message), "{message}");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The whole HTTP application: routes, the web app fallback, and the middleware every request passes.
 
-use crate::http::{metrics, security, spa};
+use crate::error::ApiError;
+use crate::http::{errors, metrics, security, spa};
 use crate::routes;
 use crate::state::AppState;
 use axum::Router;
@@ -18,20 +19,27 @@ use tracing::Level;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Form input is small; anything larger than this is a mistake or an attack.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-pub fn build(state: AppState) -> Router {
+/// The application; a request that takes longer than `request_timeout` to answer gets a 408.
+pub fn build(state: AppState, request_timeout: Duration) -> Router {
     let metrics_state = Arc::clone(&state.metrics);
+    // Innermost first: the timeout and the body limit answer without a body of ours, so the JSON
+    // rewrite wraps them, and metrics and security headers see every answer, 408 and 413 included.
     let mut app = routes::router()
         .fallback(spa::serve)
-        .method_not_allowed_fallback(|| async {
-            (StatusCode::METHOD_NOT_ALLOWED, axum::Json(serde_json::json!({
-                "error": {"code": "method_not_allowed", "message": "this method is not allowed on this path"}
-            })))
-        })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
-        .layer(middleware::from_fn_with_state(metrics_state, metrics::track));
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(middleware::from_fn(errors::json_bodies))
+        .layer(middleware::from_fn_with_state(
+            metrics_state,
+            metrics::track,
+        ));
     for layer in security::headers() {
         app = app.layer(layer);
     }
@@ -59,11 +67,6 @@ pub fn build(state: AppState) -> Router {
                     })
                     .on_response(DefaultOnResponse::new().level(Level::INFO)),
             )
-            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
-                REQUEST_TIMEOUT,
-            ))
-            .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
     )
 }

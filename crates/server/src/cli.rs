@@ -200,9 +200,13 @@ pub struct ServeArgs {
     /// Maximum database connections in the pool.
     #[arg(long, env = "KUBECHART_DB_MAX_CONNECTIONS", default_value = "10")]
     pub db_max_connections: u32,
-    /// How long in-flight requests may take to finish after a shutdown signal.
+    /// How long in-flight requests and background work may take to finish after a shutdown signal.
     #[arg(long, env = "KUBECHART_SHUTDOWN_GRACE", default_value = "10s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
+    /// How long a request may take before it is answered with 408 Request Timeout. Streamed
+    /// answers (logs, live status) count only until they start.
+    #[arg(long, env = "KUBECHART_REQUEST_TIMEOUT", default_value = "30s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
     /// On a fresh installation, register the host's cluster (the in-cluster service account, else
     /// the current context of the first kubeconfig found) as a shared cluster.
     #[arg(long, env = "KUBECHART_AUTO_REGISTER_CLUSTER", default_value_t = true, action = ArgAction::Set, value_parser = BoolishValueParser::new())]

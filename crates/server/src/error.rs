@@ -1,9 +1,11 @@
 //! The API's error type: every handler returns `Result<_, ApiError>`, and this is the only place that
 //! decides status codes and the JSON error shape of the external contract.
 
+use crate::app::MAX_BODY_BYTES;
 use crate::clusters::{ClusterError, cause_name};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kubechart_kube::apply::{ApplyError, ObjectFailure, PlannedObject};
 use kubechart_kube::connect::Cause;
 use kubechart_store::StoreError;
 use serde::Serialize;
@@ -43,9 +45,7 @@ pub struct ErrorBody {
 /// What went wrong: a stable machine-readable code, a message, and per-field problems.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// One of invalid_input, malformed, unauthenticated, forbidden, not_found, conflict,
-    /// rate_limited, unavailable, cluster_unreachable, internal.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
@@ -54,33 +54,74 @@ pub struct ErrorDetail {
     pub cause: Option<&'static str>,
 }
 
+/// The machine-readable kind of an error. A closed set, published in the OpenAPI document, so
+/// clients branch on it exhaustively and never on the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidInput,
+    Malformed,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    OperationInProgress,
+    RateLimited,
+    PayloadTooLarge,
+    Timeout,
+    MethodNotAllowed,
+    Unavailable,
+    ClusterUnreachable,
+    Internal,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// 400: the body is not well-formed JSON or not JSON at all.
+    /// 400 `malformed`: the body is not well-formed JSON or not JSON at all. Also the body of
+    /// other 4xx answers the framework gives before a handler runs (415, 414, 431), which keep
+    /// their own status.
     #[error("{0}")]
     Malformed(String),
-    /// 401: no valid credentials; the message is the same whatever the precise cause.
+    /// 401 `unauthenticated`: no valid credentials; the message is the same whatever the cause.
     #[error("{0}")]
     Unauthenticated(&'static str),
-    /// 403: authenticated, but the role does not allow this.
+    /// 403 `forbidden`: authenticated, but the role does not allow this.
     #[error("you do not have permission to do this")]
     Forbidden,
-    /// 404: no such object, or one that belongs to someone else.
+    /// 403 `forbidden`: the cluster's credentials lack a permission the operation needs. The
+    /// message names it, because the fix is in the cluster's RBAC, not in the user's role.
+    #[error("{0}")]
+    ClusterForbidden(String),
+    /// 404 `not_found`: no such object, or one that belongs to someone else.
     #[error("not found")]
     NotFound,
-    /// 409: the request clashes with existing state (a taken username, the last admin).
+    /// 405 `method_not_allowed`: the path exists but not with this method.
+    #[error("this method is not allowed on this path")]
+    MethodNotAllowed,
+    /// 408 `timeout`: the request was not answered within the server's request timeout.
+    #[error("the request took longer than the server allows")]
+    Timeout,
+    /// 409 `conflict`: the request clashes with existing state (a taken username, the last admin,
+    /// objects of another app in the cluster).
     #[error("{message}")]
     Conflict {
         message: String,
         fields: Vec<FieldError>,
     },
-    /// 422: well-formed but invalid input; every problem is listed.
+    /// 409 `operation_in_progress`: another operation on the same deployment is running; the
+    /// message names it.
+    #[error("{0}")]
+    OperationInProgress(String),
+    /// 413 `payload_too_large`: the body is larger than the server accepts.
+    #[error("the request body is larger than the {} MiB the server accepts", MAX_BODY_BYTES >> 20)]
+    PayloadTooLarge,
+    /// 422 `invalid_input`: well-formed but invalid input; every problem is listed.
     #[error("the input is invalid")]
     Invalid(Vec<FieldError>),
-    /// 429: too many attempts; the client may retry after the given time.
+    /// 429 `rate_limited`: too many attempts; the client may retry after the given time.
     #[error("too many attempts, try again later")]
     RateLimited { retry_after: Duration },
-    /// 503: a dependency (the database) cannot be reached.
+    /// 503 `unavailable`: a dependency (the database) cannot be reached.
     #[error("a dependency is unavailable")]
     Unavailable(#[source] anyhow::Error),
     /// 503 `cluster_unreachable`: a Kubernetes cluster did not answer or refused the credentials;
@@ -90,7 +131,7 @@ pub enum ApiError {
         cause: &'static str,
         message: String,
     },
-    /// 500: anything else. The cause is logged once and never sent to the client.
+    /// 500 `internal`: anything else. The cause is logged once and never sent to the client.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -100,9 +141,12 @@ impl ApiError {
         match self {
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::ClusterForbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Self::Conflict { .. } | Self::OperationInProgress(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) | Self::ClusterUnreachable { .. } => {
@@ -112,18 +156,48 @@ impl ApiError {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Malformed(_) => "malformed",
-            Self::Unauthenticated(_) => "unauthenticated",
-            Self::Forbidden => "forbidden",
-            Self::NotFound => "not_found",
-            Self::Conflict { .. } => "conflict",
-            Self::Invalid(_) => "invalid_input",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Unavailable(_) => "unavailable",
-            Self::ClusterUnreachable { .. } => "cluster_unreachable",
-            Self::Internal(_) => "internal",
+            Self::Malformed(_) => ErrorCode::Malformed,
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Self::Forbidden | Self::ClusterForbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            Self::Timeout => ErrorCode::Timeout,
+            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::OperationInProgress(_) => ErrorCode::OperationInProgress,
+            Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::Invalid(_) => ErrorCode::InvalidInput,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
+            Self::ClusterUnreachable { .. } => ErrorCode::ClusterUnreachable,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// What an error answer without the API's body stands for: one the framework or a middleware
+    /// gave before or instead of a handler (the request timeout, the body limit, an extractor's
+    /// rejection). `text` is the body it came with; it reaches the client only for a 4xx.
+    pub fn from_bare_status(status: StatusCode, text: String) -> Self {
+        match status {
+            StatusCode::UNAUTHORIZED => Self::Unauthenticated("authentication required"),
+            StatusCode::FORBIDDEN => Self::Forbidden,
+            StatusCode::NOT_FOUND => Self::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => Self::MethodNotAllowed,
+            StatusCode::REQUEST_TIMEOUT => Self::Timeout,
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            StatusCode::UNPROCESSABLE_ENTITY => Self::Invalid(vec![FieldError::new("", text)]),
+            StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable(anyhow::anyhow!(text)),
+            status if status.is_server_error() => {
+                Self::Internal(anyhow::anyhow!("{status}: {text}"))
+            }
+            status if text.is_empty() => Self::Malformed(
+                status
+                    .canonical_reason()
+                    .unwrap_or("the request cannot be handled")
+                    .to_lowercase(),
+            ),
+            _ => Self::Malformed(text),
         }
     }
 }
@@ -186,6 +260,49 @@ impl From<ClusterError> for ApiError {
     }
 }
 
+impl From<ApplyError> for ApiError {
+    fn from(error: ApplyError) -> Self {
+        match error {
+            ApplyError::Rejected(failures) => {
+                Self::Invalid(failures.iter().map(rejected_field).collect())
+            }
+            ApplyError::Adoption(ref objects) => Self::Conflict {
+                fields: objects.iter().map(adoption_field).collect(),
+                message: error.to_string(),
+            },
+            ApplyError::Inventory(_) => Self::Conflict {
+                message: error.to_string(),
+                fields: Vec::new(),
+            },
+            ApplyError::Forbidden(message) => Self::ClusterForbidden(message),
+            ApplyError::Unavailable(_) => Self::ClusterUnreachable {
+                cause: cause_name(Cause::Other),
+                message: error.to_string(),
+            },
+        }
+    }
+}
+
+/// A failure the UI can show at its form field; one without a field names its object instead.
+fn rejected_field(failure: &ObjectFailure) -> FieldError {
+    if failure.path.is_empty() {
+        FieldError::new("", format!("{}: {}", failure.reference, failure.message))
+    } else {
+        FieldError::new(&failure.path, &failure.message)
+    }
+}
+
+fn adoption_field(object: &PlannedObject) -> FieldError {
+    let owner = match &object.owner {
+        Some(owner) => format!("belongs to {owner}"),
+        None => "belongs to no app KubeChart knows".to_string(),
+    };
+    FieldError::new(
+        &object.spec_path,
+        format!("{} already exists and {owner}", object.reference),
+    )
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -224,5 +341,188 @@ impl IntoResponse for ApiError {
             }
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use kubechart_kube::ObjectRef;
+    use kubechart_kube::apply::{Action, FailureKind};
+
+    fn deployment(name: &str) -> ObjectRef {
+        ObjectRef {
+            api_version: "apps/v1".into(),
+            kind: "Deployment".into(),
+            namespace: Some("shop".into()),
+            name: name.into(),
+        }
+    }
+
+    fn adoption(name: &str, spec_path: &str, owner: Option<&str>) -> PlannedObject {
+        PlannedObject {
+            reference: deployment(name),
+            spec_path: spec_path.into(),
+            action: Action::Adopt,
+            diff: String::new(),
+            owner: owner.map(Into::into),
+            conflicts: Vec::new(),
+            failure: None,
+            note: None,
+        }
+    }
+
+    async fn body_of(error: ApiError) -> (StatusCode, serde_json::Value) {
+        let response = error.into_response();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[test]
+    fn a_rejected_plan_is_422_at_each_appspec_path() {
+        let failure = |path: &str, message: &str| ObjectFailure {
+            reference: deployment("web"),
+            path: path.into(),
+            kind: FailureKind::Invalid,
+            message: message.into(),
+        };
+        let error = ApiError::from(ApplyError::Rejected(vec![
+            failure("workloads[0].containers[0].image", "image is required"),
+            failure("", "the namespace is terminating"),
+        ]));
+        assert_eq!(error.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(error.code(), ErrorCode::InvalidInput);
+        let ApiError::Invalid(fields) = error else {
+            panic!("expected Invalid");
+        };
+        assert_eq!(
+            fields,
+            vec![
+                FieldError::new("workloads[0].containers[0].image", "image is required"),
+                FieldError::new("", "Deployment shop/web: the namespace is terminating"),
+            ]
+        );
+    }
+
+    #[test]
+    fn objects_of_another_owner_are_409_naming_objects_and_owners() {
+        let error = ApiError::from(ApplyError::Adoption(vec![
+            adoption("web", "workloads[0]", Some("app shop-old")),
+            adoption("worker", "workloads[1]", None),
+        ]));
+        assert_eq!(error.status(), StatusCode::CONFLICT);
+        assert_eq!(error.code(), ErrorCode::Conflict);
+        let message = error.to_string();
+        assert!(
+            message.contains("Deployment shop/web (app shop-old)"),
+            "{message}"
+        );
+        assert!(message.contains("Deployment shop/worker"), "{message}");
+        let ApiError::Conflict { fields, .. } = error else {
+            panic!("expected Conflict");
+        };
+        assert_eq!(fields[0].path, "workloads[0]");
+        assert_eq!(
+            fields[0].message,
+            "Deployment shop/web already exists and belongs to app shop-old"
+        );
+        assert_eq!(fields[1].path, "workloads[1]");
+        assert!(fields[1].message.contains("no app KubeChart knows"));
+    }
+
+    #[test]
+    fn an_inventory_problem_is_409() {
+        let error = ApiError::from(ApplyError::Inventory("owned by another tool".into()));
+        assert_eq!(error.status(), StatusCode::CONFLICT);
+        assert_eq!(error.code(), ErrorCode::Conflict);
+        assert!(error.to_string().contains("owned by another tool"));
+    }
+
+    #[tokio::test]
+    async fn a_missing_cluster_permission_is_403_and_names_it() {
+        let message = "the credentials may not create namespaces";
+        let error = ApiError::from(ApplyError::Forbidden(message.into()));
+        assert_eq!(error.code(), ErrorCode::Forbidden);
+        let (status, body) = body_of(error).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(body["error"]["code"], "forbidden");
+        assert_eq!(body["error"]["message"], message);
+    }
+
+    #[tokio::test]
+    async fn an_unavailable_cluster_is_503_cluster_unreachable() {
+        let error = ApiError::from(ApplyError::Unavailable("connection refused".into()));
+        let (status, body) = body_of(error).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["error"]["code"], "cluster_unreachable");
+        assert_eq!(body["error"]["cause"], "other");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("connection refused")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_5xx_never_carries_internal_text() {
+        for error in [
+            ApiError::Internal(anyhow::anyhow!("secret table name")),
+            ApiError::Unavailable(anyhow::anyhow!("secret host name")),
+            ApiError::from_bare_status(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "secret extension".into(),
+            ),
+            ApiError::from_bare_status(StatusCode::BAD_GATEWAY, "secret upstream".into()),
+        ] {
+            let (status, body) = body_of(error).await;
+            assert!(status.is_server_error());
+            assert!(!body.to_string().contains("secret"), "{body}");
+        }
+    }
+
+    #[test]
+    fn bare_statuses_keep_their_meaning() {
+        let cases = [
+            (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            (StatusCode::REQUEST_TIMEOUT, ErrorCode::Timeout),
+            (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidInput),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::Malformed),
+            (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+            (StatusCode::BAD_GATEWAY, ErrorCode::Internal),
+        ];
+        for (status, code) in cases {
+            assert_eq!(
+                ApiError::from_bare_status(status, String::new()).code(),
+                code,
+                "{status}"
+            );
+        }
+        let error = ApiError::from_bare_status(StatusCode::BAD_REQUEST, "Invalid URL".into());
+        assert_eq!(error.to_string(), "Invalid URL");
+        let error = ApiError::from_bare_status(StatusCode::URI_TOO_LONG, String::new());
+        assert_eq!(error.to_string(), "uri too long");
+    }
+
+    #[test]
+    fn every_code_is_published_in_snake_case() {
+        let codes = [
+            (ErrorCode::InvalidInput, "invalid_input"),
+            (ErrorCode::OperationInProgress, "operation_in_progress"),
+            (ErrorCode::PayloadTooLarge, "payload_too_large"),
+            (ErrorCode::MethodNotAllowed, "method_not_allowed"),
+            (ErrorCode::ClusterUnreachable, "cluster_unreachable"),
+        ];
+        for (code, name) in codes {
+            assert_eq!(serde_json::to_value(code).unwrap(), name);
+        }
+        let schema = serde_json::to_value(<ErrorCode as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["enum"].as_array().unwrap().len(), 14, "{schema}");
     }
 }

@@ -1,5 +1,10 @@
 //! Starting and stopping the server: open the store, migrate, bind, serve until told to stop, then
-//! stop accepting, let in-flight requests finish within the grace period, and close the pool.
+//! stop accepting, cancel the background tasks, let in-flight requests and those tasks finish within
+//! the grace period, and close the pool.
+
+mod background;
+
+pub use background::BackgroundTasks;
 
 use crate::auth::limiter::{LoginLimiter, LoginLimits};
 use crate::auth::password::PasswordHasher;
@@ -18,6 +23,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::time::Instant;
 
 /// How often idle login-throttling keys are forgotten.
 const LIMITER_SWEEP: Duration = Duration::from_secs(60);
@@ -60,6 +66,7 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         per_username_burst: args.login_burst_per_username,
         refill_every: args.login_refill,
     });
+    let background = BackgroundTasks::new();
     let credentials_key = Arc::new(credentials_key);
     let clusters = Arc::new(Clusters::new(
         store.clone(),
@@ -76,6 +83,7 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         tokens: TokenIssuer::new(jwt_secret.expose_secret(), args.token_ttl)?,
         passwords: PasswordHasher::new().await?,
         login_limiter: login_limiter.clone(),
+        background: background.clone(),
         metrics: Arc::new(HttpMetrics::new()?),
         credentials_key,
         clusters,
@@ -85,16 +93,18 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = app::build(state);
+    let app = app::build(state, args.request_timeout);
     let grace = args.shutdown_grace;
-    let task = tokio::spawn(async move {
-        let sweeper = tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(LIMITER_SWEEP);
-            loop {
-                ticks.tick().await;
-                login_limiter.forget_idle();
+    background.spawn("login limiter sweeper", |shutdown| async move {
+        let mut ticks = tokio::time::interval(LIMITER_SWEEP);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = ticks.tick() => login_limiter.forget_idle(),
             }
-        });
+        }
+    });
+    let task = tokio::spawn(async move {
         let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
         let serving = axum::serve(
             listener,
@@ -104,8 +114,7 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
             let _ = stopped.await;
             let _ = draining_tx.send(());
         });
-        let result = drain_within(serving.into_future(), draining_rx, grace).await;
-        sweeper.abort();
+        let result = drain_within(serving.into_future(), draining_rx, grace, &background).await;
         store.close().await;
         tracing::info!("server stopped");
         result
@@ -113,18 +122,27 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
     Ok(RunningServer { addr, stop, task })
 }
 
-/// Runs `serving` to completion, but once draining has begun gives it at most `grace` to finish.
+/// Runs `serving` to completion, but once draining has begun cancels the background tasks and gives
+/// the in-flight requests and those tasks together at most `grace` to finish.
 async fn drain_within(
     serving: impl Future<Output = std::io::Result<()>>,
     draining: tokio::sync::oneshot::Receiver<()>,
     grace: Duration,
+    background: &BackgroundTasks,
 ) -> anyhow::Result<()> {
     tokio::pin!(serving);
-    tokio::select! {
-        result = &mut serving => return Ok(result?),
-        _ = draining => {}
-    }
-    match tokio::time::timeout(grace, serving).await {
+    let deadline = tokio::select! {
+        result = &mut serving => {
+            background.shutdown(Instant::now() + grace).await;
+            return Ok(result?);
+        }
+        _ = draining => Instant::now() + grace,
+    };
+    let (served, _) = tokio::join!(
+        tokio::time::timeout_at(deadline, serving),
+        background.shutdown(deadline)
+    );
+    match served {
         Ok(result) => Ok(result?),
         Err(_) => {
             tracing::warn!(

@@ -5,6 +5,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenIssuer;
 use crate::clusters::Clusters;
 use crate::http::metrics::HttpMetrics;
+use crate::serve::BackgroundTasks;
 use kubechart_store::Store;
 use secrecy::SecretSlice;
 use std::sync::Arc;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub tokens: TokenIssuer,
     pub passwords: PasswordHasher,
     pub login_limiter: LoginLimiter,
+    /// Spawns every task that outlives its request, so that shutdown can cancel and drain them.
+    pub background: BackgroundTasks,
     pub metrics: Arc<HttpMetrics>,
     /// Encrypts cluster credentials at rest; loaded at start so a bad key fails before serving.
     pub credentials_key: Arc<SecretSlice<u8>>,

@@ -118,8 +118,14 @@ impl ServerProcess {
 
 /// Starts `kubechart serve` on a free port and waits until it says where it listens.
 fn spawn_server(data: &std::path::Path) -> ServerProcess {
+    spawn_server_with(data, &[])
+}
+
+/// [`spawn_server`] with more options for `serve`.
+fn spawn_server_with(data: &std::path::Path, options: &[&str]) -> ServerProcess {
     let mut child = kubechart()
         .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        .args(options)
         .env("RUST_LOG", "debug")
         .arg("--data-dir")
         .arg(data)
@@ -142,10 +148,30 @@ fn spawn_server(data: &std::path::Path) -> ServerProcess {
     ServerProcess { child, base, log }
 }
 
+/// SIGTERM: the server stops accepting, cancels its background tasks and exits 0 within the
+/// shutdown grace, even with a request that would otherwise hold it open much longer.
 #[tokio::test]
 async fn sigterm_stops_the_server_gracefully_and_secrets_are_kept_private() {
+    use tokio::io::AsyncWriteExt as _;
+    const GRACE: Duration = Duration::from_secs(2);
     let data = tempfile::tempdir().unwrap();
-    let server = spawn_server(data.path());
+    let server = spawn_server_with(data.path(), &["--shutdown-grace", "2s"]);
+    let response = reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // A request whose body never finishes stays in flight until the 30 s request timeout.
+    let mut in_flight = tokio::net::TcpStream::connect(server.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    in_flight
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nhost: localhost\r\n\
+            content-type: application/json\r\ncontent-length: 100\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    // Connections are accepted in order: once a later one is answered, that request is being served.
     let response = reqwest::get(format!("{}/healthz", server.base))
         .await
         .unwrap();
@@ -156,9 +182,10 @@ async fn sigterm_stops_the_server_gracefully_and_secrets_are_kept_private() {
         .status()
         .unwrap();
     assert!(killed.success());
+    let signalled = std::time::Instant::now();
     let mut child = server.child;
     let status = tokio::time::timeout(
-        Duration::from_secs(10),
+        GRACE + Duration::from_secs(5),
         tokio::task::spawn_blocking(move || child.wait()),
     )
     .await
@@ -166,6 +193,22 @@ async fn sigterm_stops_the_server_gracefully_and_secrets_are_kept_private() {
     .unwrap()
     .unwrap();
     assert!(status.success(), "{status:?}");
+    assert!(
+        signalled.elapsed() < GRACE + Duration::from_secs(2),
+        "stopped after {:?}",
+        signalled.elapsed()
+    );
+    let log = server.log.join().unwrap().join("\n");
+    assert!(
+        log.contains("in-flight requests did not finish in time"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("background task did not finish"),
+        "every background task stops when asked: {log}"
+    );
+    assert!(log.contains("server stopped"), "{log}");
+    drop(in_flight);
     assert!(
         reqwest::get(format!("{}/healthz", server.base))
             .await

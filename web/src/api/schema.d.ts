@@ -358,15 +358,17 @@ export interface components {
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
         };
+        /**
+         * @description The machine-readable kind of an error. A closed set, published in the OpenAPI document, so
+         *     clients branch on it exhaustively and never on the message.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_input" | "malformed" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "operation_in_progress" | "rate_limited" | "payload_too_large" | "timeout" | "method_not_allowed" | "unavailable" | "cluster_unreachable" | "internal";
         /** @description What went wrong: a stable machine-readable code, a message, and per-field problems. */
         ErrorDetail: {
             /** @description For `cluster_unreachable`: dns, refused, tls, unauthorized, forbidden, timeout or other. */
             cause?: string | null;
-            /**
-             * @description One of invalid_input, malformed, unauthenticated, forbidden, not_found, conflict,
-             *     rate_limited, unavailable, cluster_unreachable, internal.
-             */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             fields?: components["schemas"]["FieldError"][];
             message: string;
         };

@@ -12,4 +12,5 @@ export type ProfileUpdate = Schemas['ProfileUpdate'];
 export type PasswordChange = Schemas['PasswordChange'];
 export type AdminUserUpdate = Schemas['AdminUserUpdate'];
 export type ErrorBody = Schemas['ErrorBody'];
+export type ErrorCode = Schemas['ErrorCode'];
 export type FieldError = Schemas['FieldError'];

@@ -52,6 +52,14 @@ describe('apiRequest', () => {
     expect(errorMessage(error)).toBe('Too many attempts. Try again in 7 seconds.');
   });
 
+  it('takes a code outside the published set for the status code', async () => {
+    respondWith(
+      new Response(JSON.stringify({ error: { code: 'something_new', message: 'new' } }), { status: 413 }),
+    );
+    const error = await failure(apiRequest('/x', { schema: ok }));
+    expect(error).toMatchObject({ status: 413, code: 'payload_too_large' });
+  });
+
   it('falls back to a status message when the error body is not JSON', async () => {
     respondWith(new Response('<html>Bad Gateway</html>', { status: 503 }));
     const error = await failure(apiRequest('/x', { schema: ok }));

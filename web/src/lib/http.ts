@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { ErrorBody, FieldError } from '../api/types';
+import type { ErrorBody, ErrorCode, FieldError } from '../api/types';
 import { clearToken, getToken } from './token';
 
 /** Any failure of an API call: an error answer from the server, a network failure or an unexpected body. */
 export class ApiError extends Error {
   readonly status: number;
   /** The server's error code (invalid_input, conflict, rate_limited, …), or network / bad_response. */
-  readonly code: string;
+  readonly code: ErrorCode | 'network' | 'bad_response';
   readonly fields: FieldError[];
   /** Seconds from the Retry-After header of a 429, when present. */
   readonly retryAfter: number | null;
@@ -27,9 +27,30 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The server's error codes, to check answers against at run time. A `Record` over the generated
+ * `ErrorCode`, so a code added to the API fails the type check until it is listed here.
+ */
+const errorCodes: Record<ErrorCode, true> = {
+  invalid_input: true,
+  malformed: true,
+  unauthenticated: true,
+  forbidden: true,
+  not_found: true,
+  conflict: true,
+  operation_in_progress: true,
+  rate_limited: true,
+  payload_too_large: true,
+  timeout: true,
+  method_not_allowed: true,
+  unavailable: true,
+  cluster_unreachable: true,
+  internal: true,
+};
+
 const errorBodySchema = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.custom<ErrorCode>((code) => typeof code === 'string' && Object.hasOwn(errorCodes, code)),
     message: z.string(),
     fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
@@ -45,14 +66,18 @@ const statusMessages: Record<number, string> = {
   503: 'The service is unavailable right now. Please try again shortly.',
 };
 
-function statusCode(status: number): string {
+function statusCode(status: number): ErrorCode {
+  if (status === 400) return 'malformed';
   if (status === 401) return 'unauthenticated';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
+  if (status === 405) return 'method_not_allowed';
+  if (status === 408) return 'timeout';
   if (status === 409) return 'conflict';
+  if (status === 413) return 'payload_too_large';
+  if (status === 422) return 'invalid_input';
   if (status === 429) return 'rate_limited';
   if (status === 503) return 'unavailable';
-  if (status === 400 || status === 422) return 'invalid_input';
   return 'internal';
 }
 

@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, FieldError};
 use axum::extract::{FromRequest, Request};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
@@ -28,9 +28,14 @@ where
                 "expected a JSON body with Content-Type: application/json".into(),
             ));
         }
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| ApiError::Malformed(rejection.body_text()))?;
+        let body =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| match rejection.status() {
+                    // A body without Content-Length is cut off only while it is read, here.
+                    StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                    _ => ApiError::Malformed(rejection.body_text()),
+                })?;
         parse_body(&body).map(ApiJson)
     }
 }

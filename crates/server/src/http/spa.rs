@@ -1,7 +1,8 @@
 //! The web app, embedded in the binary: hashed assets are cached forever, `index.html` never, and any
 //! path that is not an API path gets `index.html` so the app's own router can take it.
 
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use crate::error::ApiError;
+use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -21,11 +22,10 @@ pub async fn serve(uri: Uri) -> Response {
         return response;
     }
     asset(INDEX).unwrap_or_else(|| {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The web app is not part of this build: run `npm run build` in web/ and rebuild.",
-        )
-            .into_response()
+        ApiError::Unavailable(anyhow::anyhow!(
+            "the web app is not part of this build: run `npm run build` in web/ and rebuild"
+        ))
+        .into_response()
     })
 }
 

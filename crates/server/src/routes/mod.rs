@@ -7,7 +7,7 @@ pub mod health;
 pub mod render;
 pub mod users;
 
-use crate::error::{ApiError, ErrorBody, ErrorDetail, FieldError};
+use crate::error::{ApiError, ErrorBody, ErrorCode, ErrorDetail, FieldError};
 use crate::state::AppState;
 use axum::Router;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
         title = "KubeChart API",
         description = "Describe an application, get correct Kubernetes manifests, apply them."
     ),
-    components(schemas(ErrorBody, ErrorDetail, FieldError)),
+    components(schemas(ErrorBody, ErrorCode, ErrorDetail, FieldError)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

@@ -79,6 +79,7 @@ pub fn serve_args(data_dir: &std::path::Path, database_url: Option<String>) -> S
         login_refill: Duration::from_secs(1),
         db_max_connections: 5,
         shutdown_grace: Duration::from_secs(5),
+        request_timeout: Duration::from_secs(30),
         auto_register_cluster: false,
     }
 }

@@ -36,7 +36,8 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// Stops accepting, waits for in-flight requests (within the grace period) and closes the pool.
+    /// Stops accepting, cancels the background tasks, waits for them and the in-flight requests
+    /// (within the grace period) and closes the pool.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         self.task.await.context("server task panicked")?

@@ -17,7 +17,7 @@ use crate::entities::deployments;
 use crate::lock::{self, LockName};
 use crate::{ClusterId, DeploymentId, NewAuditEvent, Store, StoreError, UserId, audit};
 
-pub use list::{Cursor, DeploymentFilter, DeploymentPage, DeploymentSummary, list};
+pub use list::{Cursor, DeploymentFilter, DeploymentPage, DeploymentSummary, MAX_PAGE_SIZE, list};
 pub use revisions::{Revision, revision, revisions};
 
 /// Where a deployment stands, as shown to users.

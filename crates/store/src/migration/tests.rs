@@ -5,11 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, ModelTrait};
+use sea_orm_migration::MigratorTrait;
 use serde_json::json;
 
-use crate::entities::{clusters, deployment_revisions, deployments};
+use crate::entities::{clusters, deployment_revisions, deployments, operations};
+use crate::migration::Migrator;
 use crate::testing::{fresh_postgres, temp_sqlite};
-use crate::{ClusterId, ConnectOptions, DeploymentId, NewUser, Store, StoreError, UserId};
+use crate::{
+    ClusterId, ConnectOptions, DeploymentId, NewUser, OperationId, Store, StoreError, UserId,
+};
 
 #[tokio::test]
 async fn sqlite() {
@@ -23,6 +27,31 @@ async fn postgres() {
         return;
     };
     constraints_hold(&db.url).await;
+}
+
+#[tokio::test]
+async fn sqlite_down_and_up_again() {
+    let (_dir, url) = temp_sqlite();
+    down_and_up_again(&url).await;
+}
+
+#[tokio::test]
+async fn postgres_down_and_up_again() {
+    let Some(db) = fresh_postgres().await else {
+        return;
+    };
+    down_and_up_again(&db.url).await;
+}
+
+/// Every `down` undoes its `up`: the whole history can be rolled back and replayed.
+async fn down_and_up_again(url: &str) {
+    let store = Store::connect(url, ConnectOptions::default())
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    Migrator::down(&store.db, None).await.unwrap();
+    Migrator::up(&store.db, None).await.unwrap();
+    store.close().await;
 }
 
 fn cluster(owner: UserId, name: &str) -> clusters::ActiveModel {
@@ -62,6 +91,29 @@ fn deployment(owner: UserId, cluster: Option<ClusterId>, name: &str) -> deployme
         applied_at: Set(None),
         deleted_at: Set(None),
         applied_revision: Set(None),
+    }
+}
+
+fn operation(
+    deployment: DeploymentId,
+    finished_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> operations::ActiveModel {
+    let now = crate::now();
+    operations::ActiveModel {
+        id: Set(OperationId::new().0),
+        deployment_id: Set(deployment.0),
+        kind: Set("deploy".to_owned()),
+        target_revision: Set(Some(1)),
+        inventory: Set(json!([])),
+        state: Set("applying".to_owned()),
+        result: Set(json!({})),
+        error: Set(None),
+        started_by: Set(None),
+        started_at: Set(now),
+        updated_at: Set(now),
+        finished_at: Set(finished_at),
+        lease_holder: Set(Some("replica".to_owned())),
+        lease_expires_at: Set(Some(now)),
     }
 }
 
@@ -135,6 +187,26 @@ async fn constraints_hold(url: &str) {
     assert!(matches!(
         StoreError::from(clash),
         StoreError::Conflict { field: "revision" }
+    ));
+
+    // One unfinished operation per deployment; finished ones do not count.
+    let finished = operation(DeploymentId(web.id), Some(crate::now()));
+    finished.insert(db).await.unwrap();
+    operation(DeploymentId(web.id), Some(crate::now()))
+        .insert(db)
+        .await
+        .unwrap();
+    operation(DeploymentId(web.id), None)
+        .insert(db)
+        .await
+        .unwrap();
+    let clash = operation(DeploymentId(web.id), None)
+        .insert(db)
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        StoreError::from(clash),
+        StoreError::Conflict { field: "operation" }
     ));
 
     // Removing the cluster keeps the deployment, detached.

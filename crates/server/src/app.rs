@@ -5,6 +5,7 @@ use crate::http::{errors, metrics, security, spa};
 use crate::routes;
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, StatusCode, header};
 use axum::middleware;
 use std::sync::Arc;
@@ -30,6 +31,8 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .fallback(spa::serve)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
+        // axum's extractors have a limit of their own; one constant sets both.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder, QuerySelect};
 use serde::Serialize;
 
-use crate::entities::audit_events;
+use crate::entities::{audit_events, deployments};
 use crate::{AuditEventId, DeploymentId, Store, StoreError, UserId};
 
 /// An action to record.
@@ -71,6 +71,9 @@ pub struct AuditFilter {
     pub target: Option<String>,
     /// Only events by this actor.
     pub actor_id: Option<UserId>,
+    /// Only events about the deployments this user owns, deleted ones included (what a member
+    /// may read of the trail).
+    pub deployments_of: Option<UserId>,
     /// At most this many events.
     pub limit: u64,
 }
@@ -151,6 +154,21 @@ pub async fn query(
     }
     if let Some(actor) = filter.actor_id {
         select = select.filter(audit_events::Column::ActorId.eq(actor.0));
+    }
+    if let Some(owner) = filter.deployments_of {
+        // Targets are text and ids are stored natively (a blob on SQLite), so the targets are
+        // built here rather than joined in SQL.
+        let targets: Vec<String> = deployments::Entity::find()
+            .select_only()
+            .column(deployments::Column::Id)
+            .filter(deployments::Column::OwnerId.eq(owner.0))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|id| deployment_target(DeploymentId(id)))
+            .collect();
+        select = select.filter(audit_events::Column::Target.is_in(targets));
     }
     let models = select
         .order_by_desc(audit_events::Column::At)

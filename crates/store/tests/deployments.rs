@@ -139,8 +139,8 @@ async fn audit_of(store: &Store, id: DeploymentId) -> Vec<String> {
     store
         .query_audit(&AuditFilter {
             target: Some(audit::deployment_target(id)),
-            actor_id: None,
             limit: 100,
+            ..AuditFilter::default()
         })
         .await
         .unwrap()
@@ -1350,6 +1350,7 @@ async fn audit_is_queried_by_target_and_actor(url: String) {
                     target,
                     actor_id,
                     limit,
+                    deployments_of: None,
                 })
                 .await
                 .unwrap()
@@ -1380,9 +1381,50 @@ async fn audit_is_queried_by_target_and_actor(url: String) {
             .len(),
         0
     );
+    // A member reads the trail of their own deployments, deleted ones included.
+    store
+        .mark_deployment_deleted(
+            web.id,
+            NewAuditEvent::deployment(Some(alice.id), "deployment.delete", web.id, json!({})),
+        )
+        .await
+        .unwrap();
+    let of_owner = |owner: UserId| {
+        let store = store.clone();
+        async move {
+            store
+                .query_audit(&AuditFilter {
+                    deployments_of: Some(owner),
+                    limit: 100,
+                    ..AuditFilter::default()
+                })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| (e.action, e.target))
+                .collect::<Vec<_>>()
+        }
+    };
+    let web_target = audit::deployment_target(web.id);
+    assert_eq!(
+        of_owner(alice.id).await,
+        [
+            ("deployment.delete".to_owned(), web_target.clone()),
+            ("deployment.update".to_owned(), web_target.clone()),
+            ("deployment.create".to_owned(), web_target),
+        ]
+    );
+    assert_eq!(
+        of_owner(bob.id).await,
+        [(
+            "deployment.create".to_owned(),
+            audit::deployment_target(api.id)
+        )]
+    );
+    assert!(of_owner(UserId::new()).await.is_empty());
     // Everything, for admins, newest first and bounded by the limit.
     let all = query(None, None, 100).await;
-    assert_eq!(all.len(), 3);
+    assert_eq!(all.len(), 4);
     assert!(all.windows(2).all(|w| w[0].at >= w[1].at));
     assert_eq!(query(None, None, 2).await.len(), 2);
     store.close().await;

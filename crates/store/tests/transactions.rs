@@ -120,8 +120,8 @@ async fn a_transaction_runs_on_a_spawned_task(url: String) {
     let events = store
         .query_audit(&AuditFilter {
             target: Some(audit::user_target(alice.id)),
-            actor_id: None,
             limit: 10,
+            ..AuditFilter::default()
         })
         .await
         .unwrap();

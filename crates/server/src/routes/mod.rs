@@ -18,7 +18,9 @@ use utoipa_axum::router::OpenApiRouter;
 #[openapi(
     info(
         title = "KubeChart API",
-        description = "Describe an application, get correct Kubernetes manifests, apply them."
+        description = "Describe an application, get correct Kubernetes manifests, apply them.\n\n\
+            Every error answer, whatever its status (405, 408 and 413 included), has the `ErrorBody` \
+            shape; its `code` is one of `ErrorCode`."
     ),
     components(schemas(ErrorBody, ErrorCode, ErrorDetail, FieldError)),
     modifiers(&BearerAuth)

@@ -311,7 +311,8 @@ pub async fn renew_lease(
 /// Ends the operation with a finished `state`, the final per-object `result` and, for a failure,
 /// its cause; the lease is released. The deployment's status and applied revision are the
 /// caller's to write in the same transaction. [`StoreError::LeaseLost`] when `holder` no longer
-/// holds the operation.
+/// holds the operation; a running state (`applying`, `deleting`) is refused as a database error
+/// because no caller should ask for it.
 pub async fn finish(
     db: &impl ConnectionTrait,
     id: OperationId,
@@ -320,6 +321,12 @@ pub async fn finish(
     result: serde_json::Value,
     error: Option<String>,
 ) -> Result<Operation, StoreError> {
+    if !state.is_finished() {
+        return Err(StoreError::Database(DbErr::Custom(format!(
+            "operation {id} cannot finish in the running state `{}`",
+            state.as_str()
+        ))));
+    }
     let now = crate::now();
     let mut changes = operations::ActiveModel::new();
     changes.state = Set(state.as_str().to_owned());

@@ -1053,6 +1053,18 @@ async fn an_operation_holds_the_deployment_until_it_finishes(url: String) {
     );
     assert!(operations::expired(db).await.unwrap().is_empty());
 
+    // Finishing needs a finished state.
+    let err = operations::finish(
+        db,
+        op.id,
+        "replica-a",
+        OperationState::Applying,
+        json!({}),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err:?}");
     // Finishing: state, result and finished_at with the deployment's outcome, in one transaction.
     let result = json!({"Deployment/default/web": "ready"});
     let finished = store

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use crate::entities::{audit_events, deployments};
@@ -74,6 +74,9 @@ pub struct AuditFilter {
     /// Only events about the deployments this user owns, deleted ones included (what a member
     /// may read of the trail).
     pub deployments_of: Option<UserId>,
+    /// Only events after this one in newest-first order (the last event of the previous page,
+    /// by its time and id): pages cut by keyset never repeat or skip an event.
+    pub before: Option<(DateTime<Utc>, AuditEventId)>,
     /// At most this many events.
     pub limit: u64,
 }
@@ -169,6 +172,17 @@ pub async fn query(
             .map(|id| deployment_target(DeploymentId(id)))
             .collect();
         select = select.filter(audit_events::Column::Target.is_in(targets));
+    }
+    if let Some((at, id)) = filter.before {
+        select = select.filter(
+            Condition::any()
+                .add(audit_events::Column::At.lt(at))
+                .add(
+                    Condition::all()
+                        .add(audit_events::Column::At.eq(at))
+                        .add(audit_events::Column::Id.lt(id.0)),
+                ),
+        );
     }
     let models = select
         .order_by_desc(audit_events::Column::At)

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clusters;
 pub mod commands;
 pub mod database;
+pub mod deployments;
 pub mod error;
 pub mod http;
 pub mod routes;

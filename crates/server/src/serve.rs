@@ -11,6 +11,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenIssuer;
 use crate::cli::ServeArgs;
 use crate::clusters::Clusters;
+use crate::deployments::Deployments;
 use crate::http::metrics::HttpMetrics;
 use crate::state::AppState;
 use crate::{app, database, secrets};
@@ -79,6 +80,7 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
     if let Err(error) = clusters.auto_register().await {
         tracing::warn!(%error, "could not register the host's cluster");
     }
+    let deployments = Arc::new(Deployments::new(store.clone(), clusters.clone()));
     let state = AppState {
         store: store.clone(),
         tokens: TokenIssuer::new(jwt_secret.expose_secret(), args.token_ttl)?,
@@ -88,6 +90,7 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         metrics: Arc::new(HttpMetrics::new()?),
         credentials_key,
         clusters,
+        deployments,
     };
     let listener = TcpListener::bind(args.addr)
         .await

@@ -4,6 +4,7 @@ use crate::auth::limiter::LoginLimiter;
 use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenIssuer;
 use crate::clusters::Clusters;
+use crate::deployments::Deployments;
 use crate::http::metrics::HttpMetrics;
 use crate::serve::BackgroundTasks;
 use kubechart_store::Store;
@@ -23,4 +24,6 @@ pub struct AppState {
     pub credentials_key: Arc<SecretSlice<u8>>,
     /// Registered clusters and their cached clients.
     pub clusters: Arc<Clusters>,
+    /// Deployment records and their history.
+    pub deployments: Arc<Deployments>,
 }

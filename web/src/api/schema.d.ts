@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit events a page at a time: every event for administrators, the events about their own
+         *     deployments (deleted ones included) for anyone else.
+         */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -160,6 +180,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's deployments, newest first, a page at a time (administrators: everyone's with
+         *     `all=true`).
+         */
+        get: operations["list_deployments"];
+        put?: never;
+        /**
+         * Create a draft deployment (revision 1) from an AppSpec, optionally bound to a cluster.
+         *     Nothing is applied.
+         */
+        post: operations["create_deployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole record: spec (Secret values masked), manifests (Secret values redacted), status,
+         *     revisions and owner.
+         */
+        get: operations["get_deployment"];
+        /**
+         * Save an edit based on `revision`: a changed spec becomes the next revision; an identical one
+         *     changes nothing.
+         */
+        put: operations["update_deployment"];
+        post?: never;
+        /**
+         * Forget a deployment: hidden from lists, its revisions and audit trail kept. A deployment
+         *     that was applied is forgotten only with `keepResources=true`, leaving its objects running.
+         */
+        delete: operations["delete_deployment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The revision history, newest first. */
+        get: operations["list_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/revisions/{a}/diff/{b}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed from revision `a` to revision `b`: each AppSpec field (Secret values masked) and
+         *     a unified diff of the rendered manifests (Secret values redacted).
+         */
+        get: operations["diff_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/revisions/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One revision: its spec (Secret values masked), manifests (redacted), author and time. */
+        get: operations["get_revision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/render": {
         parameters: {
             query?: never;
@@ -270,6 +396,23 @@ export interface components {
             disabled?: boolean | null;
             role?: components["schemas"]["Role"] | null;
         };
+        /** @description A recorded action. */
+        AuditEvent: {
+            /** @description Dotted verb, e.g. `deployment.update`. */
+            action: string;
+            actor: components["schemas"]["UserRef"] | null;
+            /** Format: date-time */
+            at: string;
+            detail: unknown;
+            id: string;
+            /** @description What was acted on, e.g. `deployment:<id>`. */
+            target: string;
+        };
+        /** @description A page of audit events, newest first. */
+        AuditPage: {
+            items: components["schemas"]["AuditEvent"][];
+            nextCursor: string | null;
+        };
         /** @description A signed-in session: the bearer token to send and the account it belongs to. */
         AuthResponse: {
             token: string;
@@ -316,6 +459,75 @@ export interface components {
             /** @description Every user may deploy to a shared cluster (administrators only). */
             shared?: boolean;
             source: components["schemas"]["SourceRequest"];
+        };
+        /** @description `POST /api/v1/deployments`. */
+        CreateDeploymentRequest: {
+            /** @description The cluster to deploy to: one of the caller's, a shared one, or (administrators) any. */
+            clusterId?: string | null;
+            /** @description The AppSpec; its `name` and `namespace` name the deployment. */
+            spec: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description The whole deployment record. */
+        Deployment: {
+            /** Format: date-time */
+            appliedAt: string | null;
+            /** Format: int32 */
+            appliedRevision: number | null;
+            clusterId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            name: string;
+            namespace: string;
+            owner: components["schemas"]["UserRef"];
+            /** Format: int32 */
+            resourceCount: number;
+            /** Format: int32 */
+            revision: number;
+            /** @description The AppSpec of the current revision, Secret values masked as `***`. */
+            spec: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["DeploymentStatus"];
+            statusReason: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The rendered manifests of the current revision, Secret values redacted. */
+            yaml: string;
+        };
+        /** @description A page of deployments, newest first. */
+        DeploymentPage: {
+            items: components["schemas"]["DeploymentSummary"][];
+            /** @description Pass it as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /**
+         * @description Where a deployment stands.
+         * @enum {string}
+         */
+        DeploymentStatus: "draft" | "applying" | "progressing" | "ready" | "degraded" | "failed" | "deleting";
+        /** @description A deployment in a list. */
+        DeploymentSummary: {
+            /**
+             * Format: int32
+             * @description The revision whose apply last succeeded; null until one did.
+             */
+            appliedRevision: number | null;
+            clusterId: string | null;
+            id: string;
+            name: string;
+            namespace: string;
+            ownerId: string;
+            /** Format: int32 */
+            resourceCount: number;
+            /** Format: int32 */
+            revision: number;
+            status: components["schemas"]["DeploymentStatus"];
+            statusReason: string | null;
+            /** Format: date-time */
+            updatedAt: string;
         };
         DetectedContextView: {
             cluster: string;
@@ -371,6 +583,15 @@ export interface components {
             code: components["schemas"]["ErrorCode"];
             fields?: components["schemas"]["FieldError"][];
             message: string;
+        };
+        /** @description One AppSpec field that differs between two revisions. */
+        FieldChange: {
+            /** @description Null when the field is absent in the newer revision; Secret values are `***`. */
+            after: unknown;
+            /** @description Null when the field is absent in the older revision; Secret values are `***`. */
+            before: unknown;
+            /** @description AppSpec path, e.g. `workloads[0].containers[0].image`. */
+            path: string;
         };
         /** @description One problem with one input field, addressed by its path in the request body. */
         FieldError: {
@@ -485,6 +706,38 @@ export interface components {
             /** @description Multi-document YAML in apply order. */
             yaml: string;
         };
+        /** @description One revision with its spec and manifests. */
+        Revision: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: components["schemas"]["UserRef"] | null;
+            /** Format: int32 */
+            number: number;
+            /** @description Secret values masked as `***`. */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** @description Secret values redacted. */
+            yaml: string;
+        };
+        /** @description What changed from one revision to another. */
+        RevisionDiff: {
+            fields: components["schemas"]["FieldChange"][];
+            /** Format: int32 */
+            from: number;
+            /** Format: int32 */
+            to: number;
+            /** @description Unified diff of the rendered manifests (Secret values redacted); empty when equal. */
+            yaml: string;
+        };
+        /** @description A revision in the history. */
+        RevisionSummary: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: components["schemas"]["UserRef"] | null;
+            /** Format: int32 */
+            number: number;
+        };
         /** @enum {string} */
         Role: "admin" | "member";
         /** @description Where the credentials come from. */
@@ -519,6 +772,23 @@ export interface components {
             shared?: boolean | null;
             source?: components["schemas"]["SourceRequest"] | null;
         };
+        /** @description `PUT /api/v1/deployments/{id}`. */
+        UpdateDeploymentRequest: {
+            /** @description Move a never-applied deployment to this cluster; absent: keep the current one. */
+            clusterId?: string | null;
+            /**
+             * Format: int32
+             * @description The revision the edit is based on; a stale one is refused with 409.
+             */
+            revision: number;
+            /**
+             * @description The whole new AppSpec. A Secret value sent back as `***` (as responses mask it) keeps the
+             *     stored value of the same Secret and key.
+             */
+            spec: {
+                [key: string]: unknown;
+            };
+        };
         /** @description An account as the API shows it (never the password hash). */
         User: {
             /** Format: date-time */
@@ -536,6 +806,11 @@ export interface components {
             updatedAt: string;
             username: string;
         };
+        /** @description A user named in a response. Absent when the account no longer exists. */
+        UserRef: {
+            id: string;
+            username: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -545,6 +820,58 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audit: {
+        parameters: {
+            query?: {
+                /** @description Only events about this target, e.g. `deployment:<id>`. */
+                target?: string;
+                /** @description Page size, 1–500; default 50. */
+                limit?: string;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Unknown parameter or a cursor this server did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter value is invalid; `fields` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -1057,6 +1384,415 @@ export interface operations {
             };
             /** @description cluster_unreachable: DNS, refused, TLS, unauthorized, forbidden or timeout */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_deployments: {
+        parameters: {
+            query?: {
+                /** @description Only deployments to this cluster (id). */
+                cluster?: string;
+                /** @description Only deployments in this namespace. */
+                namespace?: string;
+                /** @description Only deployments with this status. */
+                status?: string;
+                /** @description A case-insensitive substring of the name. */
+                q?: string;
+                /** @description Page size, 1–500; default 50. */
+                limit?: string;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Every user's deployments (administrators only). */
+                all?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentPage"];
+                };
+            };
+            /** @description Unknown parameter or a cursor this server did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `all=true` is for administrators */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter value is invalid; `fields` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeploymentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deployment"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A live deployment has this cluster, namespace and name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid AppSpec (every problem at its AppSpec path) or an unusable `clusterId` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deployment"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDeploymentRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deployment"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `revision` is stale, the name is taken, or an applied deployment would change cluster */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid AppSpec or an unusable `clusterId` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_deployment: {
+        parameters: {
+            query?: {
+                /** @description Forget the record and leave the objects running in the cluster. */
+                keepResources?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Applied to its cluster and `keepResources` is not set */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_revisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionSummary"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    diff_revisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+                /** @description The older revision */
+                a: number;
+                /** @description The newer revision */
+                b: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionDiff"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_revision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+                /** @description Revision number */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revision"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

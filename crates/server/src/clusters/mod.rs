@@ -405,6 +405,12 @@ impl Clusters {
             })
     }
 
+    /// A cluster `user` may deploy to: the ones they may see (own, shared, or any for an
+    /// administrator). [`ClusterError::NotFound`] for any other.
+    pub async fn usable(&self, user: &User, id: ClusterId) -> Result<Cluster, ClusterError> {
+        self.visible(user, id).await
+    }
+
     /// A cluster `user` may see (own, shared, or any for an administrator); others' private
     /// clusters do not exist for them.
     async fn visible(&self, user: &User, id: ClusterId) -> Result<Cluster, ClusterError> {

@@ -1,7 +1,9 @@
 //! The HTTP API, one module per resource, assembled into one router and one OpenAPI document.
 
+pub mod audit;
 pub mod auth;
 pub mod clusters;
+pub mod deployments;
 pub mod docs;
 pub mod health;
 pub mod render;
@@ -45,6 +47,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(users::router())
         .merge(clusters::router())
+        .merge(deployments::router())
+        .merge(audit::router())
         .merge(health::router())
         .merge(render::router())
 }

@@ -1362,7 +1362,7 @@ async fn audit_is_queried_by_target_and_actor(url: String) {
                     target,
                     actor_id,
                     limit,
-                    deployments_of: None,
+                    ..AuditFilter::default()
                 })
                 .await
                 .unwrap()

@@ -6,7 +6,7 @@ use super::views::FieldChangeView;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// Every leaf that differs from `before` to `after`, in document order, with AppSpec paths
+/// Every leaf that differs from `before` to `after`, keys in alphabetical order, with AppSpec paths
 /// (`workloads[0].containers[0].image`). Values come from the masked specs, so a changed Secret
 /// value shows as `***` on both sides; a field present on one side only has null on the other.
 pub fn fields(before: &Value, after: &Value) -> Vec<FieldChangeView> {
@@ -37,8 +37,8 @@ fn walk(
     }
     match (before, after, masked_before, masked_after) {
         (Value::Object(a), Value::Object(b), Value::Object(ma), Value::Object(mb)) => {
-            let mut keys: Vec<&String> = a.keys().collect();
-            keys.extend(b.keys().filter(|key| !a.contains_key(*key)));
+            // Sorted, because PostgreSQL does not keep the key order of stored JSON.
+            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for key in keys {
                 let child = if path.is_empty() {
                     key.clone()
@@ -124,18 +124,19 @@ mod tests {
         assert_eq!(
             paths,
             [
-                "workloads[0].containers[0].image",
-                "workloads[0].containers[1]",
+                "labels",
                 "secrets[0].data.password",
                 "secrets[0].data.user",
-                "labels",
+                "workloads[0].containers[0].image",
+                "workloads[0].containers[1]",
             ]
         );
-        assert_eq!(changes[0].before, "web:1");
-        assert_eq!(changes[1].before, Value::Null);
-        assert_eq!(changes[2].before, secrets::MASK);
+        assert_eq!(changes[0].before, Value::Null);
+        assert_eq!(changes[1].before, secrets::MASK);
+        assert_eq!(changes[1].after, secrets::MASK);
         assert_eq!(changes[2].after, secrets::MASK);
-        assert_eq!(changes[3].after, secrets::MASK);
+        assert_eq!(changes[3].before, "web:1");
+        assert_eq!(changes[4].before, Value::Null);
         let text = serde_json::to_string(&changes).unwrap();
         assert!(!text.contains("old") && !text.contains("\"new\"") && !text.contains("admin"));
     }

@@ -72,11 +72,8 @@ impl Deployments {
             "fields": diff::top_level(&Value::Null, &new.spec),
         });
         let audit = NewAuditEvent::deployment(Some(user.id), "deployment.create", id, detail);
-        let created = self
-            .store
-            .create_deployment(new, audit)
-            .await
-            .map_err(|error| self.name_taken(user, error))?;
+        let created = self.store.create_deployment(new, audit).await;
+        let created = self.name_taken(user, created).await?;
         self.view(created).await
     }
 
@@ -182,12 +179,8 @@ impl Deployments {
             resource_count: count(rendered.resource_count),
         };
         let audit = NewAuditEvent::deployment(Some(user.id), "deployment.update", id, detail);
-        let deployment = match self
-            .store
-            .update_deployment_spec(id, change, audit)
-            .await
-            .map_err(|error| self.name_taken(user, error))?
-        {
+        let saved = self.store.update_deployment_spec(id, change, audit).await;
+        let deployment = match self.name_taken(user, saved).await? {
             SpecUpdate::Unchanged(deployment) | SpecUpdate::Updated { deployment, .. } => {
                 deployment
             }
@@ -349,21 +342,27 @@ impl Deployments {
         }
     }
 
-    /// Words for a taken placement: the existing deployment and its owner for a caller who may
+    /// A taken placement in words: the existing deployment and its owner for a caller who may
     /// see it, only that the name is taken for anyone else.
-    fn name_taken(&self, user: &User, error: StoreError) -> DeploymentError {
-        match error {
-            StoreError::DeploymentExists { existing, owner }
+    async fn name_taken<T>(
+        &self,
+        user: &User,
+        saved: Result<T, StoreError>,
+    ) -> Result<T, DeploymentError> {
+        match saved {
+            Err(StoreError::DeploymentExists { existing, owner })
                 if owner == user.id || user.role == Role::Admin =>
             {
-                DeploymentError::NameTaken(format!(
-                    "deployment {existing} already uses this name and namespace on this cluster"
-                ))
+                let owner = Names::default().of(&self.store, Some(owner)).await?;
+                let owner = owner.map(|owner| owner.username).unwrap_or_default();
+                Err(DeploymentError::NameTaken(format!(
+                    "deployment {existing} (owner {owner}) already uses this name and namespace on this cluster"
+                )))
             }
-            StoreError::DeploymentExists { .. } => DeploymentError::NameTaken(
+            Err(StoreError::DeploymentExists { .. }) => Err(DeploymentError::NameTaken(
                 "this name and namespace are already taken on this cluster".into(),
-            ),
-            other => other.into(),
+            )),
+            other => Ok(other?),
         }
     }
 

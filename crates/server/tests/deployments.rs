@@ -177,6 +177,15 @@ fn spec(name: &str, image: &str) -> Value {
     })
 }
 
+fn field_paths_of_diff(diff: &Value) -> Vec<String> {
+    diff["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|field| field["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn ids(page: &Value) -> Vec<String> {
     page["items"]
         .as_array()
@@ -240,6 +249,23 @@ async fn a_record_lives_from_draft_to_forgotten(backend: Backend) {
             .as_str()
             .unwrap()
             .contains("image: nginx:1.28")
+    );
+
+    let store = server.store().await;
+    let stored = store
+        .deployment(id.parse::<DeploymentId>().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.spec["secrets"][0]["data"]["password"], SECRET);
+    store.close().await;
+    let (status, diff) = server
+        .get(&format!("{path}/revisions/1/diff/2"), &bob)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{diff}");
+    assert_eq!(
+        field_paths_of_diff(&diff),
+        ["workloads[0].containers[0].image"]
     );
 
     // The same spec again: nothing new.

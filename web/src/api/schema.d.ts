@@ -826,7 +826,7 @@ export interface operations {
                 /** @description Only events about this target, e.g. `deployment:<id>`. */
                 target?: string;
                 /** @description Page size, 1–500; default 50. */
-                limit?: string;
+                limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
             };
@@ -1401,15 +1401,15 @@ export interface operations {
                 /** @description Only deployments in this namespace. */
                 namespace?: string;
                 /** @description Only deployments with this status. */
-                status?: string;
+                status?: components["schemas"]["DeploymentStatus"];
                 /** @description A case-insensitive substring of the name. */
                 q?: string;
                 /** @description Page size, 1–500; default 50. */
-                limit?: string;
+                limit?: number;
                 /** @description `nextCursor` of the previous page. */
                 cursor?: string;
                 /** @description Every user's deployments (administrators only). */
-                all?: string;
+                all?: boolean;
             };
             header?: never;
             path?: never;

@@ -31,7 +31,8 @@ pub struct UpdateDeploymentRequest {
     pub revision: i32,
 }
 
-/// `GET /api/v1/deployments` query. Every parameter is optional.
+/// `GET /api/v1/deployments` query. Every parameter is optional; the values are read by the
+/// service so that a wrong one is answered with its name.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -41,14 +42,17 @@ pub struct ListQuery {
     /// Only deployments in this namespace.
     pub namespace: Option<String>,
     /// Only deployments with this status.
+    #[param(value_type = Option<StatusView>)]
     pub status: Option<String>,
     /// A case-insensitive substring of the name.
     pub q: Option<String>,
     /// Page size, 1–500; default 50.
+    #[param(value_type = Option<u32>)]
     pub limit: Option<String>,
     /// `nextCursor` of the previous page.
     pub cursor: Option<String>,
     /// Every user's deployments (administrators only).
+    #[param(value_type = Option<bool>)]
     pub all: Option<String>,
 }
 
@@ -70,6 +74,7 @@ pub struct AuditQuery {
     /// Only events about this target, e.g. `deployment:<id>`.
     pub target: Option<String>,
     /// Page size, 1–500; default 50.
+    #[param(value_type = Option<u32>)]
     pub limit: Option<String>,
     /// `nextCursor` of the previous page.
     pub cursor: Option<String>,

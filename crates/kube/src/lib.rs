@@ -5,7 +5,7 @@
 pub mod apply;
 pub mod connect;
 pub mod health;
-pub mod watch;
 mod object_ref;
+pub mod watch;
 
 pub use object_ref::ObjectRef;

@@ -90,7 +90,10 @@ mod tests {
         let secret = ObjectRef::of(&json!({"apiVersion": "v1", "kind": "Secret",
             "metadata": {"name": "s", "namespace": "shop"}}))
         .unwrap();
-        assert_eq!((secret.group(), secret.group_kind().as_str()), ("", "Secret"));
+        assert_eq!(
+            (secret.group(), secret.group_kind().as_str()),
+            ("", "Secret")
+        );
         assert_eq!(ObjectRef::of(&json!({"kind": "Secret"})), None);
     }
 }

@@ -175,13 +175,11 @@ pub async fn query(
     }
     if let Some((at, id)) = filter.before {
         select = select.filter(
-            Condition::any()
-                .add(audit_events::Column::At.lt(at))
-                .add(
-                    Condition::all()
-                        .add(audit_events::Column::At.eq(at))
-                        .add(audit_events::Column::Id.lt(id.0)),
-                ),
+            Condition::any().add(audit_events::Column::At.lt(at)).add(
+                Condition::all()
+                    .add(audit_events::Column::At.eq(at))
+                    .add(audit_events::Column::Id.lt(id.0)),
+            ),
         );
     }
     let models = select

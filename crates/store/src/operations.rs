@@ -188,6 +188,39 @@ impl Store {
     }
 }
 
+/// The objects the deployment's cluster holds for it as far as the database knows: the object set
+/// of its newest operation (each operation starts from its predecessor's set and keeps its own up
+/// to date as it widens and narrows it), an empty array before the first.
+pub async fn recorded_inventory(
+    db: &impl ConnectionTrait,
+    deployment: DeploymentId,
+) -> Result<serde_json::Value, StoreError> {
+    let newest = operations::Entity::find()
+        .filter(operations::Column::DeploymentId.eq(deployment.0))
+        .order_by_desc(operations::Column::StartedAt)
+        .order_by_desc(operations::Column::Id)
+        .one(db)
+        .await?;
+    Ok(newest.map_or_else(
+        || serde_json::Value::Array(Vec::new()),
+        |model| model.inventory,
+    ))
+}
+
+/// Writes the object set of an operation held by `holder`. [`StoreError::LeaseLost`] when
+/// `holder` no longer holds it.
+pub async fn record_inventory(
+    db: &impl ConnectionTrait,
+    id: OperationId,
+    holder: &str,
+    inventory: serde_json::Value,
+) -> Result<Operation, StoreError> {
+    let mut changes = operations::ActiveModel::new();
+    changes.inventory = Set(inventory);
+    changes.updated_at = Set(crate::now());
+    update_held(db, id, holder, changes).await
+}
+
 /// Records the intent of an operation before anything touches the cluster: the operation row
 /// (state `applying` or `deleting`, lease held by `new.holder`), the deployment's status
 /// (`applying` / `deleting`) and the audit row. Fails with [`StoreError::OperationInProgress`]

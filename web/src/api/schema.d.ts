@@ -232,6 +232,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deployments/{id}/deploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deploy a revision (default: the latest). The operation is recorded, then runs in the
+         *     background; follow it with `GET …/operations/{operationId}`.
+         */
+        post: operations["deploy_deployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What deploying a revision (default: the latest) would do, object by object, against the live
+         *     cluster: action, YAML diff, field conflicts, owners of objects it would adopt, and problems at
+         *     their AppSpec paths. Nothing is changed.
+         */
+        post: operations["diff_deployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/operations/{operationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One operation: its state, target revision, per-object progress (the outcome once finished),
+         *     error and times.
+         */
+        get: operations["get_operation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deployments/{id}/revisions": {
         parameters: {
             query?: never;
@@ -392,6 +453,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description What applying does to one object.
+         * @enum {string}
+         */
+        ActionView: "create" | "update" | "unchanged" | "adopt" | "prune" | "release";
         AdminUserUpdate: {
             disabled?: boolean | null;
             role?: components["schemas"]["Role"] | null;
@@ -450,6 +516,11 @@ export interface components {
             /** @description e.g. `v1.33.1`. */
             version: string;
         };
+        /** @description A field another field manager owns, which applying takes over. */
+        ConflictView: {
+            field: string;
+            manager: string;
+        };
         /** @description `POST /api/v1/clusters`. */
         CreateClusterRequest: {
             /** @description The namespace deployments go to unless they name one; default: the context's namespace. */
@@ -468,6 +539,22 @@ export interface components {
             spec: {
                 [key: string]: unknown;
             };
+        };
+        /** @description The answer to a deploy: the operation that carries it out. */
+        DeployAcceptedView: {
+            operationId: string;
+        };
+        /** @description `POST /api/v1/deployments/{id}/deploy`. */
+        DeployRequest: {
+            /** @description Take over objects that exist but belong to another app or to none. */
+            adopt?: boolean;
+            /** @description Delete and re-create objects whose immutable fields changed. */
+            recreate?: boolean;
+            /**
+             * Format: int32
+             * @description The revision to apply; absent: the latest.
+             */
+            revision?: number | null;
         };
         /** @description The whole deployment record. */
         Deployment: {
@@ -566,6 +653,14 @@ export interface components {
             files: components["schemas"]["DetectedFileView"][];
             inCluster: components["schemas"]["DetectedInClusterView"] | null;
         };
+        /** @description `POST /api/v1/deployments/{id}/diff`. */
+        DiffRequest: {
+            /**
+             * Format: int32
+             * @description The revision to compare with the cluster; absent: the latest.
+             */
+            revision?: number | null;
+        };
         /** @description The body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -583,6 +678,12 @@ export interface components {
             code: components["schemas"]["ErrorCode"];
             fields?: components["schemas"]["FieldError"][];
             message: string;
+        };
+        /** @description Why an object cannot be applied, at its AppSpec path. */
+        FailureView: {
+            message: string;
+            /** @description The AppSpec path, e.g. `workloads[0].containers[0].image`; empty when none fits. */
+            path: string;
         };
         /** @description One AppSpec field that differs between two revisions. */
         FieldChange: {
@@ -623,6 +724,21 @@ export interface components {
             /** @description The username or the email address. */
             username: string;
         };
+        /**
+         * @description Where one object is in an operation. While it runs: `pending`, `applying`, `applied`,
+         *     `unchanged`, `deleting`, `deleted`, `failed`, `notAttempted`; once finished: `created`,
+         *     `updated`, `unchanged`, `recreated`, `pruned`, `leftAlone`, `failed`, `notAttempted`.
+         */
+        ObjectProgressView: {
+            /** @description Why it failed or was not attempted. */
+            message?: string | null;
+            object: components["schemas"]["ObjectRefView"];
+            /** @description The AppSpec path of a failure. */
+            path?: string | null;
+            /** @description The AppSpec entry it comes from, when known. */
+            specPath?: string;
+            state: string;
+        };
         /** @description One generated object. */
         ObjectRef: {
             apiVersion: string;
@@ -630,6 +746,43 @@ export interface components {
             name: string;
             /** @description Absent for cluster-scoped kinds. */
             namespace: string | null;
+        };
+        /** @description Which object. */
+        ObjectRefView: {
+            apiVersion: string;
+            kind: string;
+            name: string;
+            /** @description Absent for cluster-scoped objects. */
+            namespace?: string | null;
+        };
+        /**
+         * @description What an operation does.
+         * @enum {string}
+         */
+        OperationKindView: "deploy" | "delete";
+        /**
+         * @description Where an operation stands.
+         * @enum {string}
+         */
+        OperationStateView: "applying" | "deleting" | "succeeded" | "failed" | "superseded";
+        /** @description `GET /api/v1/deployments/{id}/operations/{operationId}`. */
+        OperationView: {
+            deploymentId: string;
+            /** @description Why a failed operation failed. */
+            error?: string | null;
+            /** Format: date-time */
+            finishedAt?: string | null;
+            id: string;
+            kind: components["schemas"]["OperationKindView"];
+            /** @description Per object: progress while it runs, the outcome once finished. */
+            objects: components["schemas"]["ObjectProgressView"][];
+            /** Format: date-time */
+            startedAt: string;
+            state: components["schemas"]["OperationStateView"];
+            /** Format: int32 */
+            targetRevision?: number | null;
+            /** Format: date-time */
+            updatedAt: string;
         };
         OptionalApiView: {
             group: string;
@@ -675,6 +828,32 @@ export interface components {
             issuers: components["schemas"]["PickerView"];
             namespaces: components["schemas"]["PickerView"];
             storageClasses: components["schemas"]["PickerView"];
+        };
+        /** @description The plan of one revision against the live cluster. */
+        PlanView: {
+            /** @description Whether applying would change anything in the cluster. */
+            hasChanges: boolean;
+            /** @description The desired objects in apply order, then the objects to prune. */
+            objects: components["schemas"]["PlannedObjectView"][];
+            /**
+             * Format: int32
+             * @description The revision planned.
+             */
+            revision: number;
+        };
+        /** @description One object in the plan. */
+        PlannedObjectView: {
+            action: components["schemas"]["ActionView"];
+            conflicts: components["schemas"]["ConflictView"][];
+            /** @description Unified YAML diff, live → desired (Secret values masked). */
+            diff: string;
+            failure?: components["schemas"]["FailureView"] | null;
+            note?: string | null;
+            object: components["schemas"]["ObjectRefView"];
+            /** @description For `adopt`: who the object belongs to now. */
+            owner?: string | null;
+            /** @description The AppSpec entry it comes from; empty for objects only the inventory knows. */
+            specPath: string;
         };
         ProfileUpdate: {
             /** @description A new display name; `null` clears it; absent leaves it unchanged. */
@@ -1673,6 +1852,202 @@ export interface operations {
             };
             /** @description Applied to its cluster and `keepResources` is not set */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deploy_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeployRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployAcceptedView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment or revision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No cluster chosen, or another operation is running (`operation_in_progress`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The revision's AppSpec is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    diff_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiffRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The cluster credentials may not do what the app needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment or revision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No cluster chosen, or the app's inventory cannot be used */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The cluster would not accept the app; every problem at its AppSpec path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The cluster cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_operation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+                /** @description Operation id */
+                operationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@
 
 use crate::clusters::ClusterError;
 use crate::error::{ApiError, FieldError};
+use kubechart_kube::apply::ApplyError;
 use kubechart_manifest::RenderError;
 use kubechart_store::StoreError;
 
@@ -34,6 +35,20 @@ pub enum DeploymentError {
     /// 409: the change needs the deployment's objects removed from its cluster first.
     #[error("{0}")]
     Applied(&'static str),
+    /// 409: the deployment is bound to no cluster, so there is nothing to plan or apply against.
+    #[error(
+        "this deployment has no cluster; choose one (clusterId) before planning or deploying it"
+    )]
+    NoCluster,
+    /// 409 `operation_in_progress`: another operation on the deployment is running.
+    #[error("{0}")]
+    OperationInProgress(String),
+    /// Whatever the apply engine says (its own mapping: 422, 409, 403, 503).
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
+    /// 500: the apply engine's task ended abnormally; the message is only logged.
+    #[error("{0}")]
+    Engine(String),
     /// Whatever the cluster service says (its own mapping).
     #[error(transparent)]
     Cluster(#[from] ClusterError),
@@ -49,6 +64,14 @@ impl From<StoreError> for DeploymentError {
             StoreError::StaleRevision { expected, current } => {
                 Self::StaleRevision { expected, current }
             }
+            StoreError::OperationInProgress {
+                operation,
+                lease_expires_at,
+                ..
+            } => Self::OperationInProgress(format!(
+                "operation {operation} is still running on this deployment (its claim stands until {}); wait for it to finish",
+                lease_expires_at.to_rfc3339()
+            )),
             other => Self::Store(other),
         }
     }
@@ -74,6 +97,13 @@ impl From<DeploymentError> for ApiError {
                 message: message.to_owned(),
                 fields: Vec::new(),
             },
+            DeploymentError::NoCluster => Self::Conflict {
+                message: error.to_string(),
+                fields: vec![FieldError::new("clusterId", error.to_string())],
+            },
+            DeploymentError::OperationInProgress(message) => Self::OperationInProgress(message),
+            DeploymentError::Apply(error) => error.into(),
+            DeploymentError::Engine(message) => Self::Internal(anyhow::anyhow!(message)),
             DeploymentError::Cluster(error) => error.into(),
             DeploymentError::Store(error) => error.into(),
         }

@@ -1,10 +1,13 @@
 //! Deployments as records: create, read, list, edit and forget an AppSpec with its rendered
-//! manifests and revision history, and read the audit trail of deployments. Nothing here talks
-//! to a cluster. Only the owner and administrators see a deployment; for anyone else it does not
-//! exist.
+//! manifests and revision history, and read the audit trail of deployments; plan a revision
+//! against its cluster and deploy it as a background operation. Only the owner and
+//! administrators see a deployment; for anyone else it does not exist.
 
 mod diff;
 mod error;
+mod inventory;
+pub mod operation_views;
+mod operations;
 mod secrets;
 pub mod views;
 
@@ -35,11 +38,17 @@ const DEFAULT_PAGE: u64 = 50;
 pub struct Deployments {
     store: Store,
     clusters: Arc<Clusters>,
+    /// Names this process as the holder of the operations it runs (unique per process).
+    holder: String,
 }
 
 impl Deployments {
     pub fn new(store: Store, clusters: Arc<Clusters>) -> Self {
-        Self { store, clusters }
+        Self {
+            store,
+            clusters,
+            holder: format!("kubechart-{}", uuid::Uuid::new_v4()),
+        }
     }
 
     /// Creates a draft at revision 1 from a valid AppSpec, bound to `cluster_id` when given.

@@ -1,7 +1,11 @@
-//! `/api/v1/deployments`: deployment records and their revision history. Only the owner and
-//! administrators reach a deployment; for anyone else it answers 404.
+//! `/api/v1/deployments`: deployment records, their revision history, diff against the cluster,
+//! deploy and its operations. Only the owner and administrators reach a deployment; for anyone
+//! else it answers 404.
 
 use crate::auth::CurrentUser;
+use crate::deployments::operation_views::{
+    DeployAcceptedView, DeployRequest, DiffRequest, OperationView, PlanView,
+};
 use crate::deployments::views::{
     CreateDeploymentRequest, DeleteQuery, DeploymentPageView, DeploymentView, ListQuery,
     RevisionDiffView, RevisionSummaryView, RevisionView, UpdateDeploymentRequest,
@@ -13,7 +17,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use kubechart_store::DeploymentId;
+use kubechart_store::{DeploymentId, OperationId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -30,6 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_revisions))
         .routes(routes!(get_revision))
         .routes(routes!(diff_revisions))
+        .routes(routes!(diff_deployment))
+        .routes(routes!(deploy_deployment))
+        .routes(routes!(get_operation))
 }
 
 /// A query string of the wrong shape, answered in the API's error shape.
@@ -222,5 +229,85 @@ async fn diff_revisions(
     let (a, b) = (revision_number(&a)?, revision_number(&b)?);
     Ok(Json(
         state.deployments.revision_diff(&user, id, a, b).await?,
+    ))
+}
+
+/// What deploying a revision (default: the latest) would do, object by object, against the live
+/// cluster: action, YAML diff, field conflicts, owners of objects it would adopt, and problems at
+/// their AppSpec paths. Nothing is changed.
+#[utoipa::path(post, path = "/api/v1/deployments/{id}/diff", tag = TAG,
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Deployment id")),
+    request_body = DiffRequest,
+    responses(
+        (status = 200, body = PlanView),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "The cluster credentials may not do what the app needs", body = ErrorBody),
+        (status = 404, description = "No such deployment or revision", body = ErrorBody),
+        (status = 409, description = "No cluster chosen, or the app's inventory cannot be used", body = ErrorBody),
+        (status = 422, description = "The cluster would not accept the app; every problem at its AppSpec path", body = ErrorBody),
+        (status = 503, description = "The cluster cannot be reached", body = ErrorBody),
+    ))]
+async fn diff_deployment(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<DiffRequest>,
+) -> Result<Json<PlanView>, ApiError> {
+    let id = deployment_id(&id)?;
+    Ok(Json(state.deployments.diff(&user, id, request).await?))
+}
+
+/// Deploy a revision (default: the latest). The operation is recorded, then runs in the
+/// background; follow it with `GET …/operations/{operationId}`.
+#[utoipa::path(post, path = "/api/v1/deployments/{id}/deploy", tag = TAG,
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Deployment id")),
+    request_body = DeployRequest,
+    responses(
+        (status = 202, body = DeployAcceptedView),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such deployment or revision", body = ErrorBody),
+        (status = 409, description = "No cluster chosen, or another operation is running (`operation_in_progress`)", body = ErrorBody),
+        (status = 422, description = "The revision's AppSpec is invalid", body = ErrorBody),
+    ))]
+async fn deploy_deployment(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<DeployRequest>,
+) -> Result<(StatusCode, Json<DeployAcceptedView>), ApiError> {
+    let id = deployment_id(&id)?;
+    let accepted = state
+        .deployments
+        .deploy(&user, id, request, &state.background)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(accepted)))
+}
+
+/// One operation: its state, target revision, per-object progress (the outcome once finished),
+/// error and times.
+#[utoipa::path(get, path = "/api/v1/deployments/{id}/operations/{operationId}", tag = TAG,
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Deployment id"),
+        ("operationId" = String, Path, description = "Operation id"),
+    ),
+    responses(
+        (status = 200, body = OperationView),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+async fn get_operation(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, operation)): Path<(String, String)>,
+) -> Result<Json<OperationView>, ApiError> {
+    let id = deployment_id(&id)?;
+    let operation: OperationId = operation.parse().map_err(|_| ApiError::NotFound)?;
+    Ok(Json(
+        state.deployments.operation(&user, id, operation).await?,
     ))
 }

@@ -1,0 +1,443 @@
+//! Diff, deploy and operations over real HTTP on both databases, against the Kubernetes API test
+//! server: a plan of creates, a deploy that creates the objects, a change that prunes a Service,
+//! one operation at a time, an unreachable cluster that fails the operation, and who may do what.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use base64::Engine as _;
+use common::{Backend, TestServer, eventually};
+use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
+use k8s_openapi::api::core::v1::Service;
+use kube::Api;
+use kubechart_testcluster::{Options, TestCluster};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+on_both_backends!(
+    a_deployment_is_planned_deployed_and_pruned,
+    one_operation_runs_at_a_time,
+    an_unreachable_cluster_fails_the_operation_and_a_later_deploy_works,
+    only_the_owner_and_administrators_diff_deploy_and_read_operations,
+);
+
+/// How long an operation may take before the test gives up on it.
+const OPERATION_DEADLINE: Duration = Duration::from_secs(60);
+
+fn ca_pem(cluster: &TestCluster) -> String {
+    let text = std::fs::read_to_string(cluster.kubeconfig_path()).unwrap();
+    let data = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("certificate-authority-data: "))
+        .unwrap();
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// Registers the test cluster for `token`'s user; returns its id.
+async fn register_cluster(server: &TestServer, token: &str, cluster: &TestCluster) -> String {
+    let (status, body) = server
+        .post(
+            "/api/v1/clusters",
+            Some(token),
+            json!({
+                "name": "test",
+                "source": {
+                    "type": "token",
+                    "server": format!("https://{}", cluster.addr()),
+                    "token": cluster.admin_token(),
+                    "certificateAuthorityData": ca_pem(cluster),
+                },
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_str().unwrap().to_string()
+}
+
+/// An app with a workload, optionally exposed by a Service, in a namespace it creates.
+fn spec(with_service: bool) -> Value {
+    let mut spec = json!({
+        "name": "shop",
+        "namespace": "shop",
+        "createNamespace": true,
+        "workloads": [{"name": "web", "containers": [{"name": "web", "image": "nginx:1.27",
+            "ports": [{"name": "http", "containerPort": 8080}]}]}],
+    });
+    if with_service {
+        spec["services"] = json!([{"name": "web", "workload": "web",
+            "ports": [{"port": 80, "targetPort": "http"}]}]);
+    }
+    spec
+}
+
+/// Creates a deployment of `spec` on `cluster_id`; returns its path.
+async fn create(server: &TestServer, token: &str, cluster_id: Option<&str>, spec: Value) -> String {
+    let mut body = json!({ "spec": spec });
+    if let Some(id) = cluster_id {
+        body["clusterId"] = json!(id);
+    }
+    let (status, created) = server.post("/api/v1/deployments", Some(token), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    format!("/api/v1/deployments/{}", created["id"].as_str().unwrap())
+}
+
+/// Starts a deploy; returns the operation's path.
+async fn deploy(server: &TestServer, token: &str, path: &str) -> String {
+    let (status, body) = server
+        .post(&format!("{path}/deploy"), Some(token), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    format!(
+        "{path}/operations/{}",
+        body["operationId"].as_str().unwrap()
+    )
+}
+
+/// Polls the operation until it has finished, within the deadline; returns it.
+async fn finished(server: &TestServer, token: &str, operation: &str) -> Value {
+    let until = tokio::time::Instant::now() + OPERATION_DEADLINE;
+    let mut polls = tokio::time::interval(Duration::from_millis(100));
+    loop {
+        let (status, body) = server.get(operation, Some(token)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if !body["finishedAt"].is_null() {
+            return body;
+        }
+        assert!(
+            tokio::time::Instant::now() < until,
+            "the operation did not finish: {body}"
+        );
+        polls.tick().await;
+    }
+}
+
+fn actions(plan: &Value) -> Vec<(String, String)> {
+    plan["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                format!(
+                    "{}/{}",
+                    o["object"]["kind"].as_str().unwrap(),
+                    o["object"]["name"].as_str().unwrap()
+                ),
+                o["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn object_states(operation: &Value) -> Vec<(String, String)> {
+    operation["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                format!(
+                    "{}/{}",
+                    o["object"]["kind"].as_str().unwrap(),
+                    o["object"]["name"].as_str().unwrap()
+                ),
+                o["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn a_deployment_is_planned_deployed_and_pruned(backend: Backend) {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let server = TestServer::start(backend).await;
+    server.register("alice").await;
+    let (bob, _) = server.register("bob").await;
+    let cluster_id = register_cluster(&server, &bob, &cluster).await;
+    let path = create(&server, &bob, Some(&cluster_id), spec(true)).await;
+
+    let (status, plan) = server
+        .post(&format!("{path}/diff"), Some(&bob), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["revision"], 1);
+    let planned = actions(&plan);
+    assert!(
+        planned.contains(&("Deployment/web".into(), "create".into())),
+        "{plan}"
+    );
+    assert!(
+        planned.contains(&("Service/web".into(), "create".into())),
+        "{plan}"
+    );
+    assert!(
+        planned.iter().all(|(_, action)| action == "create"),
+        "{plan}"
+    );
+    let services: Api<Service> = Api::namespaced(cluster.client(), "shop");
+    assert!(
+        services.get_opt("web").await.unwrap().is_none(),
+        "a diff changes nothing"
+    );
+
+    let operation = deploy(&server, &bob, &path).await;
+    let done = finished(&server, &bob, &operation).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!(done["kind"], "deploy");
+    assert_eq!(done["targetRevision"], 1);
+    let states = object_states(&done);
+    assert!(
+        states.contains(&("Deployment/web".into(), "created".into())),
+        "{done}"
+    );
+    assert!(
+        states.contains(&("Service/web".into(), "created".into())),
+        "{done}"
+    );
+    let workloads: Api<KubeDeployment> = Api::namespaced(cluster.client(), "shop");
+    assert!(workloads.get_opt("web").await.unwrap().is_some());
+    assert!(services.get_opt("web").await.unwrap().is_some());
+    let (_, record) = server.get(&path, Some(&bob)).await;
+    assert_eq!(record["status"], "progressing", "{record}");
+    assert!(
+        record["statusReason"]
+            .as_str()
+            .unwrap()
+            .contains("revision 1"),
+        "{record}"
+    );
+    assert_eq!(record["appliedRevision"], 1, "{record}");
+
+    let (status, plan) = server
+        .post(&format!("{path}/diff"), Some(&bob), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(
+        plan["hasChanges"], false,
+        "a second plan finds nothing to do: {plan}"
+    );
+
+    let (status, updated) = server
+        .call(
+            Method::PUT,
+            &path,
+            Some(&bob),
+            Some(json!({"spec": spec(false), "revision": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    let (status, plan) = server
+        .post(&format!("{path}/diff"), Some(&bob), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(plan["revision"], 2);
+    assert!(
+        actions(&plan).contains(&("Service/web".into(), "prune".into())),
+        "{plan}"
+    );
+    let (status, old) = server
+        .post(&format!("{path}/diff"), Some(&bob), json!({"revision": 1}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{old}");
+    assert!(
+        actions(&old)
+            .iter()
+            .all(|(_, action)| action == "unchanged"),
+        "revision 1 is what runs: {old}"
+    );
+
+    let operation = deploy(&server, &bob, &path).await;
+    let done = finished(&server, &bob, &operation).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert!(
+        object_states(&done).contains(&("Service/web".into(), "pruned".into())),
+        "{done}"
+    );
+    assert!(services.get_opt("web").await.unwrap().is_none(), "pruned");
+    assert!(workloads.get_opt("web").await.unwrap().is_some());
+    let (_, record) = server.get(&path, Some(&bob)).await;
+    assert_eq!(record["appliedRevision"], 2, "{record}");
+    let (status, plan) = server
+        .post(&format!("{path}/diff"), Some(&bob), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(
+        plan["hasChanges"], false,
+        "the pruned Service left the recorded set: {plan}"
+    );
+
+    let (status, missing) = server
+        .post(&format!("{path}/diff"), Some(&bob), json!({"revision": 9}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    server.stop().await;
+}
+
+async fn one_operation_runs_at_a_time(backend: Backend) {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let server = TestServer::start(backend).await;
+    let (alice, _) = server.register("alice").await;
+    let cluster_id = register_cluster(&server, &alice, &cluster).await;
+    let path = create(&server, &alice, Some(&cluster_id), spec(true)).await;
+
+    cluster.knobs().inject_latency(Duration::from_millis(1500));
+    let operation = deploy(&server, &alice, &path).await;
+    let (status, refused) = server
+        .post(&format!("{path}/deploy"), Some(&alice), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(
+        refused["error"]["code"], "operation_in_progress",
+        "{refused}"
+    );
+    let (_, running) = server.get(&operation, Some(&alice)).await;
+    assert_eq!(running["state"], "applying", "{running}");
+    eventually(
+        OPERATION_DEADLINE,
+        "per-object progress while the deploy runs",
+        || async {
+            let (_, running) = server.get(&operation, Some(&alice)).await;
+            assert_eq!(running["state"], "applying", "{running}");
+            running["objects"]
+                .as_array()
+                .is_some_and(|objects| !objects.is_empty())
+        },
+    )
+    .await;
+    let (_, record) = server.get(&path, Some(&alice)).await;
+    assert_eq!(record["status"], "applying", "{record}");
+
+    cluster.knobs().inject_latency(Duration::ZERO);
+    let done = finished(&server, &alice, &operation).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let again = deploy(&server, &alice, &path).await;
+    let done = finished(&server, &alice, &again).await;
+    assert_eq!(
+        done["state"], "succeeded",
+        "the next deploy runs once the first ended: {done}"
+    );
+    server.stop().await;
+}
+
+async fn an_unreachable_cluster_fails_the_operation_and_a_later_deploy_works(backend: Backend) {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let server = TestServer::start(backend).await;
+    let (alice, _) = server.register("alice").await;
+    let cluster_id = register_cluster(&server, &alice, &cluster).await;
+    let path = create(&server, &alice, Some(&cluster_id), spec(true)).await;
+
+    cluster.knobs().set_down(true);
+    let operation = deploy(&server, &alice, &path).await;
+    let done = finished(&server, &alice, &operation).await;
+    assert_eq!(done["state"], "failed", "{done}");
+    let error = done["error"].as_str().unwrap();
+    assert!(!error.is_empty(), "{done}");
+    let (_, record) = server.get(&path, Some(&alice)).await;
+    assert_eq!(record["status"], "failed", "{record}");
+    assert!(
+        record["statusReason"].as_str().unwrap().contains(error),
+        "the status names the cause: {record}"
+    );
+    assert!(record["appliedRevision"].is_null(), "{record}");
+    let (status, body) = server
+        .post(&format!("{path}/diff"), Some(&alice), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+
+    cluster.knobs().set_down(false);
+    let operation = deploy(&server, &alice, &path).await;
+    let done = finished(&server, &alice, &operation).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let (_, record) = server.get(&path, Some(&alice)).await;
+    assert_eq!(record["status"], "progressing", "{record}");
+    server.stop().await;
+}
+
+async fn only_the_owner_and_administrators_diff_deploy_and_read_operations(backend: Backend) {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let server = TestServer::start(backend).await;
+    let (alice, _) = server.register("alice").await;
+    let (bob, _) = server.register("bob").await;
+    let (carol, _) = server.register("carol").await;
+    let cluster_id = register_cluster(&server, &bob, &cluster).await;
+    let path = create(&server, &bob, Some(&cluster_id), spec(true)).await;
+    let operation = deploy(&server, &bob, &path).await;
+    finished(&server, &bob, &operation).await;
+
+    for (route, body) in [("diff", json!({})), ("deploy", json!({}))] {
+        let (status, refused) = server
+            .post(&format!("{path}/{route}"), Some(&carol), body)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{route}: {refused}");
+    }
+    let (status, _) = server.get(&operation, Some(&carol)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = server.post(&format!("{path}/diff"), None, json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, plan) = server
+        .post(&format!("{path}/diff"), Some(&alice), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let (status, _) = server.get(&operation, Some(&alice)).await;
+    assert_eq!(status, StatusCode::OK);
+    let by_admin = deploy(&server, &alice, &path).await;
+    let done = finished(&server, &alice, &by_admin).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+
+    let carol_cluster = register_cluster(&server, &carol, &cluster).await;
+    let other = create(
+        &server,
+        &carol,
+        Some(&carol_cluster),
+        json!({
+            "name": "blog", "namespace": "blog", "createNamespace": true,
+            "workloads": [{"name": "web", "containers": [{"name": "web", "image": "nginx:1.27"}]}],
+        }),
+    )
+    .await;
+    let (status, _) = server
+        .get(
+            &format!(
+                "{other}/operations/{}",
+                by_admin.rsplit('/').next().unwrap()
+            ),
+            Some(&carol),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "an operation is reached only through its deployment"
+    );
+
+    let draft = create(
+        &server,
+        &carol,
+        None,
+        json!({
+            "name": "draft", "namespace": "draft",
+            "workloads": [{"name": "web", "containers": [{"name": "web", "image": "nginx:1.27"}]}],
+        }),
+    )
+    .await;
+    for route in ["diff", "deploy"] {
+        let (status, refused) = server
+            .post(&format!("{draft}/{route}"), Some(&carol), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{route}: {refused}");
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("no cluster"),
+            "{refused}"
+        );
+    }
+    server.stop().await;
+}

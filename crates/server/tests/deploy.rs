@@ -1,6 +1,7 @@
 //! Diff, deploy and operations over real HTTP on both databases, against the Kubernetes API test
 //! server: a plan of creates, a deploy that creates the objects, a change that prunes a Service,
-//! one operation at a time, an unreachable cluster that fails the operation, and who may do what.
+//! one operation at a time, an unreachable cluster that fails the operation, an object of another
+//! owner taken over only with `adopt`, and who may do what.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -20,6 +21,7 @@ on_both_backends!(
     one_operation_runs_at_a_time,
     an_unreachable_cluster_fails_the_operation_and_a_later_deploy_works,
     only_the_owner_and_administrators_diff_deploy_and_read_operations,
+    an_object_of_another_owner_is_taken_over_only_with_adopt,
 );
 
 /// How long an operation may take before the test gives up on it.
@@ -439,5 +441,83 @@ async fn only_the_owner_and_administrators_diff_deploy_and_read_operations(backe
             "{refused}"
         );
     }
+    server.stop().await;
+}
+
+async fn an_object_of_another_owner_is_taken_over_only_with_adopt(backend: Backend) {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(cluster.client());
+    let setup = kube::api::PatchParams::apply("test-setup");
+    namespaces
+        .patch(
+            "shop",
+            &setup,
+            &kube::api::Patch::Apply(json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": "shop"}})),
+        )
+        .await
+        .unwrap();
+    let services: Api<Service> = Api::namespaced(cluster.client(), "shop");
+    services
+        .patch(
+            "web",
+            &setup,
+            &kube::api::Patch::Apply(json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "web", "namespace": "shop"},
+                "spec": {"ports": [{"port": 80}]}})),
+        )
+        .await
+        .unwrap();
+    let server = TestServer::start(backend).await;
+    let (alice, _) = server.register("alice").await;
+    let cluster_id = register_cluster(&server, &alice, &cluster).await;
+    let mut app = spec(true);
+    app["createNamespace"] = json!(false);
+    let path = create(&server, &alice, Some(&cluster_id), app).await;
+
+    let (status, plan) = server
+        .post(&format!("{path}/diff"), Some(&alice), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let adopted = plan["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["object"]["kind"] == "Service")
+        .unwrap();
+    assert_eq!(adopted["action"], "adopt", "{plan}");
+
+    let operation = deploy(&server, &alice, &path).await;
+    let done = finished(&server, &alice, &operation).await;
+    assert_eq!(done["state"], "failed", "{done}");
+    assert!(
+        done["error"].as_str().unwrap().contains("adopt"),
+        "the refusal says how to go ahead: {done}"
+    );
+    let (_, record) = server.get(&path, Some(&alice)).await;
+    assert_eq!(record["status"], "failed", "{record}");
+    let workloads: Api<KubeDeployment> = Api::namespaced(cluster.client(), "shop");
+    assert!(
+        workloads.get_opt("web").await.unwrap().is_none(),
+        "a refused plan writes nothing"
+    );
+
+    let (status, body) = server
+        .post(
+            &format!("{path}/deploy"),
+            Some(&alice),
+            json!({"adopt": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let operation = format!(
+        "{path}/operations/{}",
+        body["operationId"].as_str().unwrap()
+    );
+    let done = finished(&server, &alice, &operation).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert!(workloads.get_opt("web").await.unwrap().is_some());
+    let (_, record) = server.get(&path, Some(&alice)).await;
+    assert_eq!(record["status"], "progressing", "{record}");
     server.stop().await;
 }

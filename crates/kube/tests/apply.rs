@@ -770,3 +770,26 @@ async fn a_delete_held_by_a_finalizer_names_it_and_keeps_the_object_in_the_inven
     assert!(inventory.load().await.unwrap().is_empty());
     assert!(config_maps.get_opt(&held).await.unwrap().is_none());
 }
+
+/// The server runs plans and applies on its worker threads and in spawned tasks.
+#[test]
+fn the_engines_futures_can_move_between_threads() {
+    fn send<T: Send>(_: &T) {}
+    async fn all(engine: &Engine, desired: &Desired, inventory: &ParentSecretInventory) {
+        let recorded = Default::default();
+        let plan = engine.plan(desired, &recorded);
+        send(&plan);
+        let apply = engine.apply(desired, inventory, ApplyOptions::default(), no_progress());
+        send(&apply);
+        let delete = engine.delete(
+            &desired.set,
+            Some(desired),
+            inventory,
+            DeleteOptions::default(),
+            no_progress(),
+        );
+        send(&delete);
+        drop((plan, apply, delete));
+    }
+    let _ = all;
+}

@@ -136,16 +136,25 @@ impl Engine {
                 ),
             }]));
         }
-        let mut objects: Vec<PlannedObject> = futures::stream::iter(&desired.objects)
+        // The futures are made before they go into the stream: a closure inside the stream
+        // would make the whole plan a future the compiler cannot prove `Send`.
+        let planning: Vec<_> = desired
+            .objects
+            .iter()
             .map(|object| self.plan_object(desired, object, namespace_missing))
+            .collect();
+        let mut objects: Vec<PlannedObject> = futures::stream::iter(planning)
             .buffered(self.concurrency.max(1))
             .try_collect()
             .await?;
         defer_to_apply(desired, &mut objects);
         let wanted: BTreeSet<&ObjectRef> = desired.objects.iter().map(|o| &o.reference).collect();
         let stale: Vec<&ObjectRef> = recorded.iter().filter(|r| !wanted.contains(r)).collect();
-        let prunes: Vec<Option<PlannedObject>> = futures::stream::iter(stale)
+        let pruning: Vec<_> = stale
+            .into_iter()
             .map(|reference| self.plan_prune(&desired.set.id, reference))
+            .collect();
+        let prunes: Vec<Option<PlannedObject>> = futures::stream::iter(pruning)
             .buffered(self.concurrency.max(1))
             .try_collect()
             .await?;

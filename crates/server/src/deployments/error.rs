@@ -46,9 +46,6 @@ pub enum DeploymentError {
     /// Whatever the apply engine says (its own mapping: 422, 409, 403, 503).
     #[error(transparent)]
     Apply(#[from] ApplyError),
-    /// 500: the apply engine's task ended abnormally; the message is only logged.
-    #[error("{0}")]
-    Engine(String),
     /// Whatever the cluster service says (its own mapping).
     #[error(transparent)]
     Cluster(#[from] ClusterError),
@@ -103,7 +100,6 @@ impl From<DeploymentError> for ApiError {
             },
             DeploymentError::OperationInProgress(message) => Self::OperationInProgress(message),
             DeploymentError::Apply(error) => error.into(),
-            DeploymentError::Engine(message) => Self::Internal(anyhow::anyhow!(message)),
             DeploymentError::Cluster(error) => error.into(),
             DeploymentError::Store(error) => error.into(),
         }

@@ -22,7 +22,6 @@ use kubechart_store::{
 };
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -52,9 +51,7 @@ impl Deployments {
         let recorded =
             inventory::parse(operations::recorded_inventory(self.store.connection(), id).await?)?;
         let engine = Engine::for_connection(&connection);
-        let plan = off_worker(move || async move { engine.plan(&desired, &recorded).await })
-            .await
-            .map_err(DeploymentError::Engine)??;
+        let plan = engine.plan(&desired, &recorded).await?;
         Ok(PlanView::new(revision, &plan))
     }
 
@@ -257,18 +254,11 @@ impl Run {
         });
         let engine = Engine::for_connection(&connection);
         let options = self.options;
-        let applied = off_worker(move || async move {
-            tokio::select! {
-                applied = engine.apply(&desired, &inventory, options, sink) => Some(applied),
-                () = shutdown.cancelled() => None,
-            }
-        })
-        .await;
-        match applied {
-            Ok(Some(applied)) => Some(applied.map_err(|e: ApplyError| e.to_string())),
-            Ok(None) => None,
-            Err(error) => Some(Err(error)),
-        }
+        let applied = tokio::select! {
+            applied = engine.apply(&desired, &inventory, options, sink) => applied,
+            () = shutdown.cancelled() => return None,
+        };
+        Some(applied.map_err(|e: ApplyError| e.to_string()))
     }
 
     /// Ends the operation and sets the deployment's status, in one transaction.
@@ -322,21 +312,6 @@ impl Run {
             })
             .await
     }
-}
-
-/// Runs the future `work` makes on a blocking thread of the runtime with its own `block_on`. The
-/// engine's futures are `Send` in fact, but the compiler cannot prove it for the closures inside
-/// them (higher-ranked lifetimes in async closures), and both a request handler and a background
-/// task must prove it; a future driven by `block_on` needs no such proof.
-async fn off_worker<T, F>(work: impl FnOnce() -> F + Send + 'static) -> Result<T, String>
-where
-    F: Future<Output = T>,
-    T: Send + 'static,
-{
-    let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || runtime.block_on(work()))
-        .await
-        .map_err(|e| format!("the apply engine stopped abnormally: {e}"))
 }
 
 /// The failed objects of an apply that went ahead, in words.

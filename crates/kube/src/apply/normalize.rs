@@ -78,6 +78,38 @@ fn mask_map(
         .collect()
 }
 
+/// `before` with its keys, at every level, in the order `after` has them (keys only in `before`
+/// last): servers and list responses order keys differently, and a text diff must show changes
+/// of values, not of key order.
+pub(crate) fn align_keys(before: &Value, after: &Value) -> Value {
+    match (before, after) {
+        (Value::Object(old), Value::Object(new)) => {
+            let mut aligned = Map::with_capacity(old.len());
+            for (key, value) in new {
+                if let Some(previous) = old.get(key) {
+                    aligned.insert(key.clone(), align_keys(previous, value));
+                }
+            }
+            for (key, value) in old {
+                if !aligned.contains_key(key) {
+                    aligned.insert(key.clone(), value.clone());
+                }
+            }
+            Value::Object(aligned)
+        }
+        (Value::Array(old), Value::Array(new)) => Value::Array(
+            old.iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    new.get(i)
+                        .map_or_else(|| item.clone(), |n| align_keys(item, n))
+                })
+                .collect(),
+        ),
+        _ => before.clone(),
+    }
+}
+
 /// A unified diff of two objects as YAML; empty when they are equal.
 pub(crate) fn yaml_diff(before: Option<&Value>, after: Option<&Value>) -> String {
     let text = |value: Option<&Value>| {
@@ -127,6 +159,21 @@ mod tests {
         );
         assert!(diff.contains("added"), "{diff}");
         assert!(!diff.contains("-  same"), "{diff}");
+    }
+
+    #[test]
+    fn key_order_is_not_a_change() {
+        let live = json!({"kind": "Secret", "type": "Opaque", "data": {"b": "1", "a": "2"}});
+        let desired = json!({"kind": "Secret", "data": {"a": "2", "b": "1"}, "type": "Opaque"});
+        let aligned = align_keys(&live, &desired);
+        assert_eq!(yaml_diff(Some(&aligned), Some(&desired)), "");
+        let changed = json!({"kind": "Secret", "data": {"a": "3", "b": "1"}, "type": "Opaque", "immutable": true});
+        let diff = yaml_diff(Some(&align_keys(&live, &changed)), Some(&changed));
+        assert!(
+            diff.contains("-  a: '2'") || diff.contains("-  a: \"2\""),
+            "{diff}"
+        );
+        assert!(diff.contains("+immutable: true"), "{diff}");
     }
 
     #[test]

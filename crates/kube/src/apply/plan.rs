@@ -6,12 +6,12 @@
 use super::desired::{Desired, DesiredObject};
 use super::failure::{FailureKind, ObjectFailure, classify};
 use super::kinds::KindError;
-use super::normalize::{mask_secrets, strip, yaml_diff};
+use super::normalize::{align_keys, mask_secrets, strip, yaml_diff};
 use super::{ApplyError, Engine, FIELD_MANAGER};
 use crate::ObjectRef;
 use futures::{StreamExt as _, TryStreamExt as _};
 use k8s_openapi::api::core::v1::Namespace;
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
 use kubechart_manifest::{APPLYSET_PART_OF_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL, MANAGER};
 use serde::Serialize;
 use serde_json::Value;
@@ -138,10 +138,11 @@ impl Engine {
         }
         // The futures are made before they go into the stream: a closure inside the stream
         // would make the whole plan a future the compiler cannot prove `Send`.
+        let members = self.live_members(desired, namespace_missing).await;
         let planning: Vec<_> = desired
             .objects
             .iter()
-            .map(|object| self.plan_object(desired, object, namespace_missing))
+            .map(|object| self.plan_object(desired, object, namespace_missing, &members))
             .collect();
         let mut objects: Vec<PlannedObject> = futures::stream::iter(planning)
             .buffered(self.concurrency.max(1))
@@ -175,11 +176,72 @@ impl Engine {
         }
     }
 
+    /// The app's live members, read with one labelled LIST per kind and namespace instead of one
+    /// GET per object. A kind that cannot be listed (not installed, or credentials without
+    /// `list`) is left out, and its objects are read one by one.
+    async fn live_members(&self, desired: &Desired, namespace_missing: bool) -> LiveMembers {
+        let groups: BTreeSet<Group> = desired
+            .objects
+            .iter()
+            .filter(|o| !(namespace_missing && o.reference.namespace.is_some()))
+            .map(|o| group_of(&o.reference))
+            .collect();
+        let params =
+            ListParams::default().labels(&format!("{APPLYSET_PART_OF_LABEL}={}", desired.set.id));
+        let params = &params;
+        let listing: Vec<_> = groups
+            .into_iter()
+            .map(|group| async move {
+                let probe = ObjectRef {
+                    api_version: group.0.clone(),
+                    kind: group.1.clone(),
+                    namespace: group.2.clone(),
+                    name: String::new(),
+                };
+                let api = self.kinds.api(&probe).await.ok()?;
+                let list = self.retry.run(|| api.list(params)).await.ok()?;
+                Some((group, list.items))
+            })
+            .collect();
+        let mut members = LiveMembers::default();
+        for (group, items) in futures::future::join_all(listing)
+            .await
+            .into_iter()
+            .flatten()
+        {
+            for item in items {
+                // List items come without their type; put it first, where a GET has it, so a
+                // diff against the dry-run result is not a diff of key order.
+                let mut live = serde_json::Map::new();
+                live.insert("apiVersion".into(), Value::String(group.0.clone()));
+                live.insert("kind".into(), Value::String(group.1.clone()));
+                if let Ok(Value::Object(fields)) = serde_json::to_value(&item) {
+                    live.extend(
+                        fields
+                            .into_iter()
+                            .filter(|(key, _)| key != "apiVersion" && key != "kind"),
+                    );
+                }
+                let live = Value::Object(live);
+                let reference = ObjectRef {
+                    api_version: group.0.clone(),
+                    kind: group.1.clone(),
+                    namespace: group.2.clone(),
+                    name: item.metadata.name.unwrap_or_default(),
+                };
+                members.objects.insert(reference, live);
+            }
+            members.listed.insert(group);
+        }
+        members
+    }
+
     async fn plan_object(
         &self,
         desired: &Desired,
         object: &DesiredObject,
         namespace_missing: bool,
+        members: &LiveMembers,
     ) -> Result<PlannedObject, ApplyError> {
         let reference = &object.reference;
         let mut planned = PlannedObject {
@@ -214,17 +276,48 @@ impl Engine {
             ));
             return Ok(planned);
         }
-        // The read and the dry-run do not depend on each other: sent together, they halve the
-        // time a plan of many objects takes.
         let params = PatchParams::apply(FIELD_MANAGER).dry_run();
         let patch = Patch::Apply(&object.manifest);
-        let (live, mut result) = tokio::join!(
-            self.retry.run(|| api.get_opt(&reference.name)),
-            self.retry
-                .run(|| api.patch(&reference.name, &params, &patch)),
-        );
+        let listed = members.listed.contains(&group_of(reference));
+        let (live, mut result) = match members.objects.get(reference) {
+            Some(live) => (
+                Ok(Some(live.clone())),
+                self.retry
+                    .run(|| api.patch(&reference.name, &params, &patch))
+                    .await,
+            ),
+            None if listed => {
+                // Not a labelled member: absent, or someone else's. A dry-run of a create comes
+                // back without a resourceVersion; only an object that exists is read.
+                let result = self
+                    .retry
+                    .run(|| api.patch(&reference.name, &params, &patch))
+                    .await;
+                let exists = result.as_ref().map_or(true, |after| {
+                    after
+                        .metadata
+                        .resource_version
+                        .as_deref()
+                        .is_some_and(|v| !v.is_empty())
+                });
+                let live = if exists {
+                    self.read(&api, &reference.name).await
+                } else {
+                    Ok(None)
+                };
+                (live, result)
+            }
+            None => {
+                // The read and the dry-run do not depend on each other: sent together.
+                tokio::join!(
+                    self.read(&api, &reference.name),
+                    self.retry
+                        .run(|| api.patch(&reference.name, &params, &patch)),
+                )
+            }
+        };
         let live = match live {
-            Ok(live) => live.map(|l| serde_json::to_value(l).unwrap_or_default()),
+            Ok(live) => live,
             Err(error) => {
                 planned.failure = Some(self.failure(&error, reference, desired, "get").await);
                 return Ok(planned);
@@ -269,6 +362,15 @@ impl Engine {
             Some(live) => desired_diff(Some(live), &after),
         };
         Ok(planned)
+    }
+
+    async fn read(
+        &self,
+        api: &Api<DynamicObject>,
+        name: &str,
+    ) -> Result<Option<Value>, kube::Error> {
+        let live = self.retry.run(|| api.get_opt(name)).await?;
+        Ok(live.map(|l| serde_json::to_value(l).unwrap_or_default()))
     }
 
     async fn plan_prune(
@@ -357,6 +459,24 @@ fn defer_to_apply(desired: &Desired, planned: &mut [PlannedObject]) {
     }
 }
 
+/// `(apiVersion, kind, namespace)`: what one LIST reads.
+type Group = (String, String, Option<String>);
+
+fn group_of(reference: &ObjectRef) -> Group {
+    (
+        reference.api_version.clone(),
+        reference.kind.clone(),
+        reference.namespace.clone(),
+    )
+}
+
+/// The labelled members found live, and which groups could be listed at all.
+#[derive(Default)]
+struct LiveMembers {
+    objects: std::collections::HashMap<ObjectRef, Value>,
+    listed: BTreeSet<Group>,
+}
+
 /// The set an object is labelled as a member of.
 pub(crate) fn member_of(object: &Value) -> Option<&str> {
     object
@@ -423,8 +543,8 @@ fn conflicts(status: &kube::core::Status) -> Vec<FieldConflict> {
 }
 
 fn desired_diff(live: Option<&Value>, after: &Value) -> String {
-    let mut before = live.map(strip);
     let mut after = strip(after);
+    let mut before = live.map(|live| align_keys(&strip(live), &after));
     if let Some(before) = before.as_mut() {
         mask_secrets(before, &mut after);
     } else {

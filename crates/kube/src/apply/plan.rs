@@ -358,6 +358,8 @@ impl Engine {
             (Some(_), None) => Action::Update,
         };
         planned.diff = match &live {
+            // Equal once stripped: nothing to show, and no YAML to write for most of a re-apply.
+            _ if planned.action == Action::Unchanged => String::new(),
             None => desired_diff(None, &object.manifest),
             Some(live) => desired_diff(Some(live), &after),
         };

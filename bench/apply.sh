@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Apply speed, side by side in one run: `kubechart apply` against `kubectl apply --server-side` of
 # the same rendered YAML, cold (nothing exists, no discovery cache) and warm (everything exists
-# already: a no-op re-apply), for the largest example and for a generated 120-object app.
+# already: a no-op re-apply), for the largest example and for a generated 121-object app.
 #
 #   bash bench/apply.sh        (against the cluster in $KUBECONFIG; the test cluster when unset)
 #

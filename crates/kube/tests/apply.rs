@@ -100,6 +100,26 @@ async fn apply(
         .await
 }
 
+/// Deletes the app with the default options (waiting for every object to be gone): the members
+/// the inventory lists, plus those `rendered` has when given.
+async fn delete_app(
+    engine: &Engine,
+    desired: &Desired,
+    rendered: Option<&Desired>,
+    inventory: &ParentSecretInventory,
+) -> kubechart_kube::apply::DeleteReport {
+    engine
+        .delete(
+            &desired.set,
+            rendered,
+            inventory,
+            DeleteOptions::default(),
+            no_progress(),
+        )
+        .await
+        .unwrap()
+}
+
 /// The live object, if any.
 async fn live(client: &kube::Client, reference: &ObjectRef) -> Option<DynamicObject> {
     let gvk =
@@ -169,16 +189,7 @@ async fn every_example_is_created_then_unchanged_then_deleted() {
                 .map(|o| o.reference.clone())
                 .collect()
         );
-        let deleted = engine
-            .delete(
-                &desired.set,
-                Some(&desired),
-                &inventory,
-                DeleteOptions::default(),
-                no_progress(),
-            )
-            .await
-            .unwrap();
+        let deleted = delete_app(&engine, &desired, Some(&desired), &inventory).await;
         assert!(deleted.succeeded(), "{name}: {deleted:#?}");
         for object in &desired.objects {
             assert!(
@@ -652,26 +663,11 @@ async fn an_app_that_creates_its_namespace_is_applied_and_deleted_with_it() {
     assert!(report.succeeded(), "{report:#?}");
     let desired = Desired::from_spec(&spec).unwrap();
     let inventory = ParentSecretInventory::new(client.clone(), desired.set.clone());
-    let deleted = engine
-        .delete(
-            &desired.set,
-            None,
-            &inventory,
-            DeleteOptions::default(),
-            no_progress(),
-        )
-        .await
-        .unwrap();
+    let deleted = delete_app(&engine, &desired, None, &inventory).await;
     assert!(deleted.succeeded(), "{deleted:#?}");
+    // The delete waited for every object, the namespace last, to be gone.
     let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client.clone());
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while namespaces.get_opt(&spec.namespace).await.unwrap().is_some() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the namespace is removed"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert!(namespaces.get_opt(&spec.namespace).await.unwrap().is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -717,16 +713,7 @@ async fn a_delete_held_by_a_finalizer_names_it_and_keeps_the_object_in_the_inven
         .unwrap();
     let desired = Desired::from_spec(&spec).unwrap();
     let inventory = ParentSecretInventory::new(client.clone(), desired.set.clone());
-    let report = engine
-        .delete(
-            &desired.set,
-            None,
-            &inventory,
-            DeleteOptions::default(),
-            no_progress(),
-        )
-        .await
-        .unwrap();
+    let report = delete_app(&engine, &desired, None, &inventory).await;
     assert!(!report.succeeded());
     let stuck: Vec<_> = report
         .objects
@@ -756,16 +743,7 @@ async fn a_delete_held_by_a_finalizer_names_it_and_keeps_the_object_in_the_inven
         )
         .await
         .unwrap();
-    let report = engine
-        .delete(
-            &desired.set,
-            None,
-            &inventory,
-            DeleteOptions::default(),
-            no_progress(),
-        )
-        .await
-        .unwrap();
+    let report = delete_app(&engine, &desired, None, &inventory).await;
     assert!(report.succeeded(), "{report:#?}");
     assert!(inventory.load().await.unwrap().is_empty());
     assert!(config_maps.get_opt(&held).await.unwrap().is_none());

@@ -17,3 +17,4 @@ pub mod secrets;
 pub mod serve;
 pub mod state;
 pub mod telemetry;
+pub mod watches;

@@ -14,9 +14,11 @@ use crate::clusters::Clusters;
 use crate::deployments::Deployments;
 use crate::http::metrics::HttpMetrics;
 use crate::state::AppState;
+use crate::watches::Watches;
 use crate::{app, database, secrets};
 use anyhow::Context as _;
 use kubechart_kube::connect::HostEnv;
+use kubechart_kube::watch::WatchConfig;
 use kubechart_store::ConnectOptions;
 use secrecy::ExposeSecret as _;
 use std::future::{Future, IntoFuture as _};
@@ -81,6 +83,11 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         tracing::warn!(%error, "could not register the host's cluster");
     }
     let deployments = Arc::new(Deployments::new(store.clone(), clusters.clone()));
+    let watches = Arc::new(Watches::new(
+        clusters.clone(),
+        WatchConfig::default(),
+        background.shutdown_token(),
+    ));
     let state = AppState {
         store: store.clone(),
         tokens: TokenIssuer::new(jwt_secret.expose_secret(), args.token_ttl)?,
@@ -91,6 +98,7 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         credentials_key,
         clusters,
         deployments,
+        watches,
     };
     let listener = TcpListener::bind(args.addr)
         .await

@@ -7,6 +7,7 @@ use crate::clusters::Clusters;
 use crate::deployments::Deployments;
 use crate::http::metrics::HttpMetrics;
 use crate::serve::BackgroundTasks;
+use crate::watches::Watches;
 use kubechart_store::Store;
 use secrecy::SecretSlice;
 use std::sync::Arc;
@@ -26,4 +27,6 @@ pub struct AppState {
     pub clusters: Arc<Clusters>,
     /// Deployment records and their history.
     pub deployments: Arc<Deployments>,
+    /// The live watch of each cluster in use.
+    pub watches: Arc<Watches>,
 }

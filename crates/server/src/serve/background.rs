@@ -86,6 +86,12 @@ impl BackgroundTasks {
         }
     }
 
+    /// A token cancelled when shutdown begins, for long-lived work that is not a task of its own
+    /// (such as the watchers a cluster watch runs).
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.child_token()
+    }
+
     /// Cancels every task and waits for them until `deadline`. Those still running then are
     /// logged, aborted and returned by name.
     pub async fn shutdown(&self, deadline: Instant) -> Vec<&'static str> {

@@ -49,3 +49,12 @@ need_kubectl() {
   fi
   [ "$(kubectl_minor)" -ge "$KUBECTL_MIN_MINOR" ] || { echo "kubectl v1.$KUBECTL_MIN_MINOR or newer is needed" >&2; exit 1; }
 }
+
+# Helm v4's own engine as a library (PyPI helm-python-sdk), to lint and render the Helm charts
+# KubeChart exports and ships; no helm binary is needed.
+need_helm_sdk() {
+  if ! python3 -c 'import helm_python' >/dev/null 2>&1; then
+    step "installing Helm's engine (PyPI helm-python-sdk)"
+    python3 -m pip install --quiet --disable-pip-version-check helm-python-sdk
+  fi
+}

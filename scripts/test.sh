@@ -31,6 +31,7 @@ export KUBECHART_TEST_POSTGRES_URL="${KUBECHART_TEST_POSTGRES_URL:-postgres://po
 need_command chromium chromium
 need_command node nodejs
 need_kubectl
+need_helm_sdk
 command -v cargo-nextest >/dev/null 2>&1 || { step "installing cargo-nextest"; cargo install --locked cargo-nextest; }
 
 build_web

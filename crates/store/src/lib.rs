@@ -22,6 +22,7 @@ pub mod migration;
 pub mod operations;
 #[cfg(feature = "test-util")]
 pub mod testing;
+pub mod tickets;
 mod transaction;
 pub mod users;
 

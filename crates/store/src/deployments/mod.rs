@@ -4,6 +4,7 @@
 //! shorthands.
 
 mod list;
+mod observed;
 mod revisions;
 
 use std::fmt;
@@ -17,6 +18,7 @@ use crate::entities::deployments;
 use crate::lock::{self, LockName};
 use crate::{ClusterId, DeploymentId, NewAuditEvent, Store, StoreError, UserId, audit};
 
+pub use observed::set_observed_status;
 pub use list::{Cursor, DeploymentFilter, DeploymentPage, DeploymentSummary, MAX_PAGE_SIZE, list};
 pub use revisions::{Revision, revision, revisions};
 

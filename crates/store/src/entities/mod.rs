@@ -5,5 +5,6 @@ pub mod clusters;
 pub mod deployment_revisions;
 pub mod deployments;
 pub mod operations;
+pub mod socket_tickets;
 pub mod store_locks;
 pub mod users;

@@ -14,6 +14,7 @@ mod m20261120_000006_create_store_locks;
 mod m20261130_000001_add_cluster_sharing;
 mod m20261130_000002_deployment_lifecycle;
 mod m20261130_000003_create_operations;
+mod m20261130_000010_create_socket_tickets;
 
 /// All migrations in the order they apply.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_add_cluster_sharing::Migration),
             Box::new(m20261130_000002_deployment_lifecycle::Migration),
             Box::new(m20261130_000003_create_operations::Migration),
+            Box::new(m20261130_000010_create_socket_tickets::Migration),
         ]
     }
 }

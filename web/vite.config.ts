@@ -20,6 +20,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 800,
   },
   server: {
+    // The editor's templates are the repository's examples/, one level above the app.
+    fs: { allow: ['..'] },
     proxy: {
       '/api': backend,
       '/healthz': backend,

@@ -21,3 +21,13 @@ export const authResponseSchema = z.object({
   token: z.string().min(1),
   user: userSchema,
 }) satisfies z.ZodType<AuthResponse>;
+
+/**
+ * An answer whose shape the generated types already describe in depth (cluster status, plans,
+ * operations): checked to be the object the route promises, then typed by the OpenAPI document.
+ */
+export function objectWith<T>(...keys: string[]): z.ZodType<T> {
+  return z.custom<T>(
+    (value) => typeof value === 'object' && value !== null && keys.every((key) => Object.hasOwn(value, key)),
+  );
+}

@@ -168,6 +168,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions<T>): P
     throw error;
   }
 
+  // 204 No Content (a delete): there is no body, and the schema says what "nothing" is.
+  if (response.status === 204) return options.schema.parse(undefined);
+
   let body: unknown;
   try {
     body = await response.json();

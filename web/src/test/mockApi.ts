@@ -27,11 +27,19 @@ export function apiError(
   return json(status, { error: { code, message, ...(fields ? { fields } : {}) } }, headers);
 }
 
+/** What a new account sees: no applications and no clusters. Tests override these routes as they need. */
+const emptyWorkspace: Record<string, Handler> = {
+  'GET /api/v1/deployments': () => json(200, { items: [], nextCursor: null }),
+  'GET /api/v1/clusters': () => json(200, []),
+};
+
 /**
- * Replaces fetch with a fake server: `routes` maps "METHOD /path" to a handler; anything else answers
- * 404 so that an unexpected request shows up as a failing test rather than a hang.
+ * Replaces fetch with a fake server: `routes` maps "METHOD /path" to a handler (on top of an empty
+ * workspace); anything else answers 404 so that an unexpected request shows up as a failing test
+ * rather than a hang.
  */
-export function mockApi(routes: Record<string, Handler>) {
+export function mockApi(overrides: Record<string, Handler>) {
+  const routes = { ...emptyWorkspace, ...overrides };
   const requests: Recorded[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(typeof input === 'string' ? input : input.toString(), 'http://localhost');

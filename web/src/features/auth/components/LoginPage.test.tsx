@@ -87,6 +87,6 @@ describe('login form', () => {
     setToken('still-valid');
     mockApi({ 'GET /api/v1/auth/me': () => json(200, makeUser()) });
     renderApp('/login');
-    expect(await screen.findByText('Welcome, alice')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Create your first application' })).toBeInTheDocument();
   });
 });

@@ -47,7 +47,7 @@ describe('register form', () => {
     await fill(user, { Username: 'alice', Email: 'alice@example.io', Password: 'correct horse battery' });
     await user.click(screen.getByRole('button', { name: 'Create account' }));
 
-    expect(await screen.findByText('Welcome, alice')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Create your first application' })).toBeInTheDocument();
     expect(api.calls('POST', '/api/v1/auth/register')[0]?.body).toEqual({
       username: 'alice',
       email: 'alice@example.io',

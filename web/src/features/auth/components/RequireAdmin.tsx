@@ -1,7 +1,7 @@
 import { Outlet } from 'react-router';
 import { IconLock } from '@tabler/icons-react';
 import { EmptyState } from '../../../components/ui/EmptyState';
-import { useCurrentUser } from '../currentUser';
+import { useCurrentUser } from '../../../lib/auth/currentUser';
 
 /**
  * Guards the administration pages. A member who follows a link here sees why they cannot use the page

@@ -20,7 +20,7 @@ describe('signed-in pages', () => {
     setToken('tok-abc');
     const api = mockApi({ 'GET /api/v1/auth/me': () => json(200, makeUser()) });
     renderApp('/');
-    expect(await screen.findByText('Welcome, alice')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Create your first application' })).toBeInTheDocument();
     expect(api.calls('GET', '/api/v1/auth/me')[0]?.authorization).toBe('Bearer tok-abc');
   });
 
@@ -69,7 +69,7 @@ describe('signed-in pages', () => {
     expect(await screen.findByText('A dependency is unavailable.')).toBeInTheDocument();
     expect(getToken()).toBe('tok');
     await user.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByText('Welcome, alice')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Create your first application' })).toBeInTheDocument();
   });
 
   it('log out: drop the token and say so on the login page', async () => {

@@ -3,7 +3,7 @@ import { ErrorState } from '../../../components/ui/ErrorState';
 import { FullPageLoader } from '../../../components/ui/FullPageLoader';
 import { errorMessage } from '../../../lib/http';
 import { useMe } from '../api/me';
-import { CurrentUserContext } from '../currentUser';
+import { CurrentUserContext } from '../../../lib/auth/currentUser';
 import { loginPathFor } from '../redirect';
 import { useToken } from '../session';
 

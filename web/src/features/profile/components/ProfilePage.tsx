@@ -1,6 +1,6 @@
 import { SimpleGrid } from '@mantine/core';
 import { PageHeader } from '../../../components/ui/PageHeader';
-import { useCurrentUser } from '../../auth/currentUser';
+import { useCurrentUser } from '../../../lib/auth/currentUser';
 import { AccountCard } from './AccountCard';
 import { PasswordCard } from './PasswordCard';
 

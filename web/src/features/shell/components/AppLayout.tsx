@@ -1,10 +1,10 @@
 import { AppShell, Box, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconLayoutDashboard, IconUserCircle, IconUsers } from '@tabler/icons-react';
+import { IconApps, IconServer2, IconUserCircle, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { Logo } from '../../../components/ui/BrandMark';
-import { useCurrentUser } from '../../auth/currentUser';
+import { useCurrentUser } from '../../../lib/auth/currentUser';
 import classes from './AppLayout.module.css';
 import { ThemeToggle } from './ThemeToggle';
 import { UserMenu } from './UserMenu';
@@ -16,14 +16,16 @@ interface NavItem {
 }
 
 const mainNav: NavItem[] = [
-  { to: '/', label: 'Dashboard', icon: <IconLayoutDashboard size={18} stroke={1.6} /> },
+  { to: '/', label: 'Applications', icon: <IconApps size={18} stroke={1.6} /> },
+  { to: '/clusters', label: 'Clusters', icon: <IconServer2 size={18} stroke={1.6} /> },
   { to: '/profile', label: 'Profile', icon: <IconUserCircle size={18} stroke={1.6} /> },
 ];
 
 const adminNav: NavItem[] = [{ to: '/users', label: 'Users', icon: <IconUsers size={18} stroke={1.6} /> }];
 
 function isActive(pathname: string, to: string): boolean {
-  return to === '/' ? pathname === '/' : pathname === to || pathname.startsWith(`${to}/`);
+  if (to === '/') return pathname === '/' || pathname.startsWith('/apps/');
+  return pathname === to || pathname.startsWith(`${to}/`);
 }
 
 /** The signed-in frame: header with brand, theme toggle and user menu; navigation on the left. */

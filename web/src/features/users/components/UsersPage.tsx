@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { PageHeader } from '../../../components/ui/PageHeader';
 import { errorMessage } from '../../../lib/http';
-import { useCurrentUser } from '../../auth/currentUser';
+import { useCurrentUser } from '../../../lib/auth/currentUser';
 import { useUsers } from '../api/listUsers';
 import { UsersTable } from './UsersTable';
 

@@ -1,0 +1,164 @@
+import { Button, Code, Group, Paper, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconCopy, IconEdit, IconRocket, IconTrash } from '@tabler/icons-react';
+import { loadAll } from 'js-yaml';
+import { useMemo } from 'react';
+import { Link, useParams } from 'react-router';
+import { ErrorState } from '../../../components/ui/ErrorState';
+import { errorMessage } from '../../../lib/http';
+import { useClusters } from '../../clusters/api/clusters';
+import { useDeployment } from '../api/deployments';
+import { relativeTime } from '../time';
+import { DeleteApplicationModal } from './DeleteApplicationModal';
+import { RevisionsPanel } from './RevisionsPanel';
+import { StatusBadge } from './StatusBadge';
+
+interface ManifestObject {
+  kind: string;
+  name: string;
+  namespace: string | null;
+}
+
+/** The kind and name of each document of the rendered manifests. */
+function manifestObjects(yaml: string): ManifestObject[] {
+  const objects: ManifestObject[] = [];
+  try {
+    loadAll(yaml, (doc) => {
+      if (doc === null || typeof doc !== 'object') return;
+      const { kind, metadata } = doc as { kind?: string; metadata?: { name?: string; namespace?: string } };
+      if (kind && metadata?.name) objects.push({ kind, name: metadata.name, namespace: metadata.namespace ?? null });
+    });
+  } catch {
+    // The server wrote this YAML; if it cannot be read the list stays empty and the YAML tab still shows it.
+  }
+  return objects;
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="sm" component="div">
+        {children}
+      </Text>
+    </Stack>
+  );
+}
+
+export function DetailPage() {
+  const { id = '' } = useParams();
+  const deployment = useDeployment(id);
+  const clusters = useClusters();
+  const [deleting, { open, close }] = useDisclosure(false);
+  const objects = useMemo(() => (deployment.data ? manifestObjects(deployment.data.yaml) : []), [deployment.data]);
+
+  if (deployment.isPending) {
+    return (
+      <Stack>
+        <Skeleton h={36} w="30%" />
+        <Skeleton h={120} />
+        <Skeleton h={240} />
+      </Stack>
+    );
+  }
+  if (deployment.isError) return <ErrorState message={errorMessage(deployment.error)} onRetry={() => deployment.refetch()} />;
+  const app = deployment.data;
+  const cluster = clusters.data?.find((c) => c.id === app.clusterId);
+
+  return (
+    <>
+      <Group justify="space-between" mb="lg" align="flex-start">
+        <Stack gap={6}>
+          <Group gap="sm">
+            <Title order={2} fz={26}>
+              {app.name}
+            </Title>
+            <StatusBadge status={app.status} />
+          </Group>
+          {app.statusReason && (
+            <Text size="sm" c={app.status === 'failed' || app.status === 'degraded' ? 'red' : 'dimmed'} data-testid="status-reason">
+              {app.statusReason}
+            </Text>
+          )}
+        </Stack>
+        <Group gap="sm">
+          <Button component={Link} to={`/apps/${app.id}/edit`} variant="default" leftSection={<IconEdit size={16} />}>
+            Edit
+          </Button>
+          <Button component={Link} to={`/apps/new?from=${app.id}`} variant="default" leftSection={<IconCopy size={16} />}>
+            Duplicate
+          </Button>
+          <Button component={Link} to={`/apps/${app.id}/review`} leftSection={<IconRocket size={16} />}>
+            Review and deploy
+          </Button>
+          <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={open}>
+            Delete
+          </Button>
+        </Group>
+      </Group>
+      <Paper withBorder p="lg" mb="lg">
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }}>
+          <Fact label="Cluster">{cluster?.name ?? (app.clusterId ? '…' : 'none')}</Fact>
+          <Fact label="Namespace">
+            <Code>{app.namespace}</Code>
+          </Fact>
+          <Fact label="Revision">{app.revision}</Fact>
+          <Fact label="Applied">{app.appliedRevision === null ? 'never' : `revision ${app.appliedRevision}`}</Fact>
+          <Fact label="Resources">{app.resourceCount}</Fact>
+          <Fact label="Last change">{relativeTime(app.updatedAt)}</Fact>
+        </SimpleGrid>
+      </Paper>
+      <Tabs defaultValue="objects" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="objects">Objects</Tabs.Tab>
+          <Tabs.Tab value="revisions">Revisions</Tabs.Tab>
+          <Tabs.Tab value="yaml">Manifests</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="objects" pt="md">
+          <Paper withBorder>
+            <Table>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Kind</Table.Th>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Namespace</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {objects.map((object) => (
+                  <Table.Tr key={`${object.kind}/${object.namespace ?? ''}/${object.name}`}>
+                    <Table.Td>{object.kind}</Table.Td>
+                    <Table.Td>
+                      <Text ff="monospace" size="sm">
+                        {object.name}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{object.namespace ?? <Text span c="dimmed" size="sm">cluster-wide</Text>}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+          <Text size="xs" c="dimmed" mt="xs">
+            The objects of revision {app.revision} as rendered.
+          </Text>
+        </Tabs.Panel>
+        <Tabs.Panel value="revisions" pt="md">
+          <RevisionsPanel id={app.id} latest={app.revision} />
+        </Tabs.Panel>
+        <Tabs.Panel value="yaml" pt="md">
+          <Paper withBorder>
+            <ScrollArea.Autosize mah={600} type="auto">
+              <Text component="pre" ff="monospace" fz={12} p="md" m={0}>
+                {app.yaml}
+              </Text>
+            </ScrollArea.Autosize>
+          </Paper>
+        </Tabs.Panel>
+      </Tabs>
+      <DeleteApplicationModal deployment={app} opened={deleting} onClose={close} />
+    </>
+  );
+}

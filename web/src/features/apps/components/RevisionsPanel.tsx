@@ -1,0 +1,90 @@
+import { Code, Group, Paper, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { useState } from 'react';
+import { errorMessage } from '../../../lib/http';
+import { useRevisionDiff, useRevisions } from '../api/deployments';
+import { relativeTime } from '../time';
+import { YamlDiff } from './YamlDiff';
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The history, and what changed between two revisions: fields of the spec, then the manifests. */
+export function RevisionsPanel({ id, latest }: { id: string; latest: number }) {
+  const revisions = useRevisions(id);
+  const [to, setTo] = useState<number>(latest);
+  const [from, setFrom] = useState<number>(Math.max(1, latest - 1));
+  const diff = useRevisionDiff(id, from, to);
+  if (revisions.isPending) return <Skeleton h={120} />;
+  if (revisions.isError) return <Text c="red">{errorMessage(revisions.error)}</Text>;
+  const options = revisions.data.map((r) => ({ value: String(r.number), label: `Revision ${r.number}` }));
+  return (
+    <Stack gap="md">
+      <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Revision</Table.Th>
+            <Table.Th>By</Table.Th>
+            <Table.Th>When</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {revisions.data.map((revision) => (
+            <Table.Tr key={revision.number}>
+              <Table.Td>{revision.number}</Table.Td>
+              <Table.Td>{revision.createdBy?.username ?? 'a removed account'}</Table.Td>
+              <Table.Td title={new Date(revision.createdAt).toLocaleString()}>{relativeTime(revision.createdAt)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {revisions.data.length > 1 && (
+        <Paper withBorder p="md">
+          <Group mb="sm" gap="sm">
+            <Text fw={600}>Compare</Text>
+            <Select aria-label="Older revision" data={options} value={String(from)} onChange={(v) => v && setFrom(Number(v))} w={150} />
+            <Text size="sm">with</Text>
+            <Select aria-label="Newer revision" data={options} value={String(to)} onChange={(v) => v && setTo(Number(v))} w={150} />
+          </Group>
+          {from === to && <Text size="sm" c="dimmed">Pick two different revisions.</Text>}
+          {diff.isPending && from !== to && <Skeleton h={80} />}
+          {diff.isError && <Text c="red">{errorMessage(diff.error)}</Text>}
+          {diff.data && (
+            <Stack gap="sm">
+              <Table data-testid="field-changes">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Field</Table.Th>
+                    <Table.Th>Revision {diff.data.from}</Table.Th>
+                    <Table.Th>Revision {diff.data.to}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {diff.data.fields.map((change) => (
+                    <Table.Tr key={change.path}>
+                      <Table.Td>
+                        <Code>{change.path}</Code>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs" ff="monospace" lineClamp={3}>
+                          {show(change.before)}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs" ff="monospace" lineClamp={3}>
+                          {show(change.after)}
+                        </Text>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+              <YamlDiff diff={diff.data.yaml} />
+            </Stack>
+          )}
+        </Paper>
+      )}
+    </Stack>
+  );
+}

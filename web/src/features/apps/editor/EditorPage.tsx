@@ -1,0 +1,106 @@
+import { Skeleton, Stack } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router';
+import type { AppSpec } from '../../../api/appspec';
+import { ErrorState } from '../../../components/ui/ErrorState';
+import { errorMessage } from '../../../lib/http';
+import { useClusters } from '../../clusters/api/clusters';
+import { useDeployment } from '../api/deployments';
+import { AppEditor, type EditorStart } from './AppEditor';
+import { clearDraft, readDraft } from './draft';
+import { loadTemplate } from './templates';
+
+/** A new application starts with one Deployment running one container, the most common shape. */
+const blankSpec: AppSpec = {
+  name: '',
+  namespace: 'default',
+  workloads: [{ name: 'web', kind: 'Deployment', replicas: 1, containers: [{ name: 'web', image: '' }] }],
+};
+
+function EditorSkeleton() {
+  return (
+    <Stack gap="md" aria-label="Loading the editor">
+      <Skeleton h={40} w="40%" />
+      <Skeleton h={480} />
+    </Stack>
+  );
+}
+
+/** `/apps/new` (blank, `?template=<example>` or `?from=<id>` to duplicate): starts from a draft if one is kept. */
+export function NewApplicationPage() {
+  const [params] = useSearchParams();
+  const template = params.get('template');
+  const from = params.get('from');
+  const draftKey = 'new';
+  const clusters = useClusters();
+  const [start, setStart] = useState<EditorStart | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const source = useDeployment(from ?? '');
+
+  useEffect(() => {
+    if (!clusters.data || (from && !source.data)) return;
+    const draft = generation === 0 && !template && !from ? readDraft(draftKey) : null;
+    const onlyCluster = clusters.data.length === 1 ? clusters.data[0]!.id : null;
+    if (draft) {
+      setStart({ spec: draft.spec, clusterId: draft.clusterId ?? onlyCluster, restored: true });
+      return;
+    }
+    if (from && source.data) {
+      const spec = { ...(source.data.spec as AppSpec), name: `${source.data.name}-copy` };
+      setStart({ spec, clusterId: source.data.clusterId, restored: false });
+      return;
+    }
+    if (template) {
+      loadTemplate(template).then((spec) => {
+        if (spec) setStart({ spec, clusterId: onlyCluster, restored: false });
+        else setFailure(`There is no template named ${template}.`);
+      });
+      return;
+    }
+    setStart({ spec: blankSpec, clusterId: onlyCluster, restored: false });
+  }, [clusters.data, template, from, source.data, generation]);
+
+  if (failure) return <ErrorState message={failure} />;
+  if (clusters.isError) return <ErrorState message={errorMessage(clusters.error)} onRetry={() => clusters.refetch()} />;
+  if (start === null) return <EditorSkeleton />;
+  return (
+    <AppEditor
+      key={generation}
+      start={start}
+      draftKey={draftKey}
+      onDiscardDraft={() => {
+        clearDraft(draftKey);
+        setStart(null);
+        setGeneration((g) => g + 1);
+      }}
+    />
+  );
+}
+
+/** `/apps/:id/edit`: the current revision, or this browser's unsaved draft of it. */
+export function EditApplicationPage() {
+  const { id = '' } = useParams();
+  const deployment = useDeployment(id);
+  const [generation, setGeneration] = useState(0);
+  const draftKey = id;
+  if (deployment.isPending) return <EditorSkeleton />;
+  if (deployment.isError) return <ErrorState message={errorMessage(deployment.error)} onRetry={() => deployment.refetch()} />;
+  const draft = readDraft(draftKey);
+  const usable = draft !== null && draft.basedOn === deployment.data.revision;
+  const start: EditorStart = usable
+    ? { spec: draft.spec, clusterId: draft.clusterId, restored: true }
+    : { spec: deployment.data.spec as AppSpec, clusterId: deployment.data.clusterId, restored: false };
+  return (
+    <AppEditor
+      key={`${deployment.data.revision}-${generation}`}
+      start={start}
+      draftKey={draftKey}
+      deployment={deployment.data}
+      onDiscardDraft={() => {
+        clearDraft(draftKey);
+        setGeneration((g) => g + 1);
+      }}
+    />
+  );
+}

@@ -1,0 +1,136 @@
+import { Button, Group, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
+import type { AppSpec, WorkloadKind } from '../../../../api/appspec';
+import { NumberField, SelectField, SwitchField, TextField } from '../../../../components/form/fields';
+import { KeyValueField } from '../../../../components/form/KeyValueField';
+import { ContainerFields } from './ContainerFields';
+import { ItemCard } from './ItemCard';
+
+const kinds: { value: WorkloadKind; label: string }[] = [
+  { value: 'Deployment', label: 'Deployment — long-running, rolling updates' },
+  { value: 'StatefulSet', label: 'StatefulSet — stable identities and volumes' },
+  { value: 'Job', label: 'Job — runs to completion' },
+  { value: 'CronJob', label: 'CronJob — a Job on a schedule' },
+  { value: 'ReplicaSet', label: 'ReplicaSet — replicas without rollouts' },
+  { value: 'Pod', label: 'Pod — a single bare pod' },
+];
+
+/** What only some kinds have: replicas and strategy, the StatefulSet's Service, Job limits, the schedule. */
+function KindSettings({ base }: { base: string }) {
+  const kind = (useWatch({ name: `${base}.kind` }) as WorkloadKind | undefined) ?? 'Deployment';
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+      {(kind === 'Deployment' || kind === 'StatefulSet' || kind === 'ReplicaSet') && (
+        <NumberField name={`${base}.replicas`} label="Replicas" min={0} placeholder="1" />
+      )}
+      {kind === 'Deployment' && (
+        <>
+          <SelectField name={`${base}.strategy.type`} label="Update strategy" data={['RollingUpdate', 'Recreate']} clearable placeholder="RollingUpdate" />
+          <TextField name={`${base}.strategy.maxSurge`} label="Max surge" optional placeholder="25%" />
+        </>
+      )}
+      {kind === 'StatefulSet' && <TextField name={`${base}.statefulSet.serviceName`} label="Governing Service" optional placeholder="the workload's name" />}
+      {(kind === 'Job' || kind === 'CronJob') && (
+        <>
+          <NumberField name={`${base}.job.completions`} label="Completions" min={1} placeholder="1" />
+          <NumberField name={`${base}.job.backoffLimit`} label="Retries (backoff limit)" min={0} placeholder="6" />
+        </>
+      )}
+      {kind === 'CronJob' && (
+        <>
+          <TextField name={`${base}.cronJob.schedule`} label="Schedule (cron)" required monospace placeholder="0 3 * * *" />
+          <TextField name={`${base}.cronJob.timeZone`} label="Time zone" optional placeholder="Etc/UTC" />
+          <SwitchField name={`${base}.cronJob.suspend`} label="Suspended" />
+        </>
+      )}
+    </SimpleGrid>
+  );
+}
+
+function Containers({ base }: { base: string }) {
+  const { control } = useFormContext<AppSpec>();
+  const containers = useFieldArray({ control, name: `${base}.containers` as 'workloads.0.containers' });
+  const names = useWatch({ name: `${base}.containers` }) as { name?: string }[] | undefined;
+  if (containers.fields.length === 0) {
+    return (
+      <Group>
+        <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => containers.append({ name: 'app', image: '' })}>
+          Add container
+        </Button>
+      </Group>
+    );
+  }
+  return (
+    <Tabs defaultValue="0" keepMounted={false}>
+      <Tabs.List>
+        {containers.fields.map((container, index) => (
+          <Tabs.Tab key={container.id} value={String(index)}>
+            {names?.[index]?.name || `Container ${index + 1}`}
+          </Tabs.Tab>
+        ))}
+        <Button variant="subtle" size="xs" ml="auto" leftSection={<IconPlus size={14} />} onClick={() => containers.append({ name: `app-${containers.fields.length + 1}`, image: '' })}>
+          Add container
+        </Button>
+      </Tabs.List>
+      {containers.fields.map((container, index) => (
+        <Tabs.Panel key={container.id} value={String(index)} pt="sm">
+          <ContainerFields base={`${base}.containers.${index}`} />
+          {containers.fields.length > 1 && (
+            <Group justify="flex-end" mt="sm">
+              <Button variant="subtle" color="red" size="xs" onClick={() => containers.remove(index)}>
+                Remove this container
+              </Button>
+            </Group>
+          )}
+        </Tabs.Panel>
+      ))}
+    </Tabs>
+  );
+}
+
+export function WorkloadsSection() {
+  const { control } = useFormContext<AppSpec>();
+  const workloads = useFieldArray({ control, name: 'workloads' });
+  const values = useWatch({ name: 'workloads' }) as { name?: string; kind?: string }[] | undefined;
+  return (
+    <Stack gap="md">
+      {workloads.fields.length === 0 && (
+        <Text c="dimmed" size="sm">
+          No workloads yet. A workload runs your containers: a Deployment for a web app or API, a StatefulSet for a
+          database, a Job or CronJob for batch work.
+        </Text>
+      )}
+      {workloads.fields.map((workload, index) => {
+        const base = `workloads.${index}`;
+        return (
+          <ItemCard
+            key={workload.id}
+            title={`${values?.[index]?.kind ?? 'Deployment'} ${values?.[index]?.name || ''}`}
+            removeLabel={`Remove workload ${values?.[index]?.name || index + 1}`}
+            onRemove={() => workloads.remove(index)}
+          >
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+              <TextField name={`${base}.name`} label="Workload name" required monospace />
+              <SelectField name={`${base}.kind`} label="Kind" data={kinds} placeholder="Deployment" />
+            </SimpleGrid>
+            <KindSettings base={base} />
+            <Containers base={base} />
+            <KeyValueField name={`${base}.nodeSelector`} label="Node selector" keyLabel="Label" />
+          </ItemCard>
+        );
+      })}
+      <Group>
+        <Button
+          variant="light"
+          leftSection={<IconPlus size={16} />}
+          onClick={() =>
+            workloads.append({ name: `worker-${workloads.fields.length + 1}`, kind: 'Deployment', containers: [{ name: 'app', image: '' }] })
+          }
+        >
+          Add workload
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

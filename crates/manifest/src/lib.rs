@@ -10,6 +10,7 @@
 pub mod crd;
 mod dotenv;
 mod error;
+pub mod import;
 mod membership;
 mod overrides;
 mod refs;
@@ -30,6 +31,7 @@ pub use refs::{
     COMPONENT_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL, MANAGER, NAME_LABEL, PART_OF_LABEL,
 };
 pub use render::Object;
+pub use render::extra::ExtraObject;
 pub use sources::spec_path;
 pub use spec::AppSpec;
 
@@ -105,6 +107,7 @@ pub fn render(spec: &AppSpec, options: &RenderOptions) -> Result<Rendered, Rende
 pub fn render_objects(spec: &AppSpec) -> Result<Vec<Object>, RenderError> {
     validate::spec(spec).into_result()?;
     let mut objects = render::objects(spec);
+    validate::collisions(spec, &objects).into_result()?;
     overrides::apply(spec, &mut objects)?;
     // After the overrides, so that no override can take an object out of its set.
     let set = ApplySet::of_app(&spec.name, &spec.namespace);

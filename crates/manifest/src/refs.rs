@@ -65,6 +65,9 @@ impl<'a> Refs<'a> {
 
     /// The labels a workload's selector uses; they identify its pods and nothing else.
     pub fn selector_labels(&self, workload: &WorkloadSpec) -> StringMap {
+        if !workload.selector.is_empty() {
+            return workload.selector.clone();
+        }
         StringMap::from([
             (NAME_LABEL.to_owned(), self.spec.name.clone()),
             (INSTANCE_LABEL.to_owned(), self.instance().to_owned()),
@@ -72,9 +75,10 @@ impl<'a> Refs<'a> {
         ])
     }
 
-    /// Pod template labels: common labels plus the selector labels.
+    /// Pod template labels: common labels, the workload's own pod labels, then the selector labels.
     pub fn pod_labels(&self, workload: &WorkloadSpec) -> StringMap {
         let mut labels = self.common_labels();
+        labels.extend(workload.pod_labels.clone());
         labels.extend(self.selector_labels(workload));
         labels
     }

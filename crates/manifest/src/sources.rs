@@ -9,7 +9,7 @@ use crate::spec::AppSpec;
 /// own field path when it is known (`spec.template.spec.containers[0].image` of a Deployment →
 /// `workloads[1].containers[0].image`). `None` when no entry of the spec renders that object.
 pub fn spec_path(spec: &AppSpec, kind: &str, name: &str, field: Option<&str>) -> Option<String> {
-    let entry = entry_path(spec, kind, name)?;
+    let entry = entry_path(spec, kind, name).or_else(|| extra_path(spec, kind, name))?;
     let nested = field.and_then(|field| nested_workload_path(kind, field));
     Some(match nested {
         Some(nested) => format!("{entry}.{nested}"),
@@ -99,6 +99,14 @@ fn entry_path(spec: &AppSpec, kind: &str, name: &str) -> Option<String> {
         ),
         _ => None,
     }
+}
+
+/// `extraObjects[i]` for an object carried as it is written.
+fn extra_path(spec: &AppSpec, kind: &str, name: &str) -> Option<String> {
+    spec.extra_objects
+        .iter()
+        .position(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .map(|i| format!("extraObjects[{i}]"))
 }
 
 /// The part of a workload's field path that the form models with the same shape: containers

@@ -2,6 +2,7 @@
 
 mod access;
 pub(crate) mod config;
+pub mod extra;
 mod gateway;
 mod meta;
 mod network;
@@ -13,6 +14,7 @@ mod workload;
 use crate::crd;
 use crate::refs::Refs;
 use crate::spec::AppSpec;
+use extra::ExtraObject;
 use k8s_openapi::api::{
     apps::v1 as apps, batch::v1 as batch, core::v1 as core, networking::v1 as net, rbac::v1 as rbac,
 };
@@ -30,27 +32,38 @@ macro_rules! objects {
                 #[doc = concat!("A ", stringify!($variant), ".")]
                 $variant($type),
             )+
+            /// An object from `extraObjects`, of any kind.
+            Extra(ExtraObject),
         }
 
         impl Object {
             /// The object's `kind`.
-            pub fn kind(&self) -> &'static str {
-                match self { $(Self::$variant(_) => <$type as k8s_openapi::Resource>::KIND,)+ }
+            pub fn kind(&self) -> &str {
+                match self {
+                    $(Self::$variant(_) => <$type as k8s_openapi::Resource>::KIND,)+
+                    Self::Extra(o) => &o.kind,
+                }
             }
 
             /// The object's `apiVersion`.
-            pub fn api_version(&self) -> &'static str {
-                match self { $(Self::$variant(_) => <$type as k8s_openapi::Resource>::API_VERSION,)+ }
+            pub fn api_version(&self) -> &str {
+                match self {
+                    $(Self::$variant(_) => <$type as k8s_openapi::Resource>::API_VERSION,)+
+                    Self::Extra(o) => &o.api_version,
+                }
             }
 
             /// Apply tier (DESIGN.md): lower tiers are applied first.
             pub fn tier(&self) -> u8 {
-                match self { $(Self::$variant(_) => $tier,)+ }
+                match self { $(Self::$variant(_) => $tier,)+ Self::Extra(o) => extra::tier(&o.kind) }
             }
 
             /// Whether the kind lives in a namespace.
             pub fn is_namespaced(&self) -> bool {
-                match self { $(Self::$variant(_) => stringify!($scope) == "namespaced",)+ }
+                match self {
+                    $(Self::$variant(_) => stringify!($scope) == "namespaced",)+
+                    Self::Extra(o) => extra::is_namespaced_kind(&o.kind),
+                }
             }
 
             /// Position of the kind in the declaration, which orders kinds within a tier.
@@ -65,17 +78,17 @@ macro_rules! objects {
 
             /// The object's metadata.
             pub fn metadata(&self) -> &ObjectMeta {
-                match self { $(Self::$variant(o) => k8s_openapi::Metadata::metadata(o),)+ }
+                match self { $(Self::$variant(o) => k8s_openapi::Metadata::metadata(o),)+ Self::Extra(o) => &o.metadata }
             }
 
             /// The object's metadata, mutably.
             pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
-                match self { $(Self::$variant(o) => k8s_openapi::Metadata::metadata_mut(o),)+ }
+                match self { $(Self::$variant(o) => k8s_openapi::Metadata::metadata_mut(o),)+ Self::Extra(o) => &mut o.metadata }
             }
 
             /// The object as JSON (with `apiVersion` and `kind`).
             pub fn to_value(&self) -> Result<Value, serde_json::Error> {
-                match self { $(Self::$variant(o) => serde_json::to_value(o),)+ }
+                match self { $(Self::$variant(o) => serde_json::to_value(o),)+ Self::Extra(o) => serde_json::to_value(o) }
             }
 
             /// Parses JSON as an object of the same kind as `self`.
@@ -84,15 +97,30 @@ macro_rules! objects {
                     let path = e.path().to_string();
                     let inner = e.into_inner();
                     if path == "." { inner } else { serde::de::Error::custom(format!("{path}: {inner}")) }
-                }),)+ }
+                }),)+ Self::Extra(_) => serde_json::from_value(value).map(Self::Extra) }
             }
 
             /// The kind names, in declaration order.
             pub const KINDS: &'static [&'static str] = &[$(<$type as k8s_openapi::Resource>::KIND),+];
 
-            /// Apply tier of a kind by name, for objects known only by reference (prune, delete);
-            /// `None` for kinds the renderer does not produce.
+            /// Apply tier of a kind by name, for objects known only by reference (prune, delete).
+            /// Every kind has one, since `extraObjects` may carry any kind.
             pub fn tier_of_kind(kind: &str) -> Option<u8> {
+                Some(extra::tier(kind))
+            }
+
+            /// The `apiVersion` the form entries render a kind with.
+            pub(crate) fn typed_api_version_of_kind(kind: &str) -> Option<&'static str> {
+                $(
+                    if kind == <$type as k8s_openapi::Resource>::KIND {
+                        return Some(<$type as k8s_openapi::Resource>::API_VERSION);
+                    }
+                )+
+                None
+            }
+
+            /// Apply tier of a kind the form renders from its own entries.
+            pub(crate) fn typed_tier_of_kind(kind: &str) -> Option<u8> {
                 $(
                     if kind == <$type as k8s_openapi::Resource>::KIND { return Some($tier); }
                 )+
@@ -135,10 +163,15 @@ impl Object {
     }
 
     /// Sort key: tier, kind, namespace, name — the byte-stable output order.
-    fn order_key(&self) -> (u8, usize, String, String) {
+    fn order_key(&self) -> (u8, usize, String, String, String) {
+        let extra_kind = match self {
+            Self::Extra(o) => o.kind.clone(),
+            _ => String::new(),
+        };
         (
             self.tier(),
             self.kind_rank(),
+            extra_kind,
             self.metadata().namespace.clone().unwrap_or_default(),
             self.name().to_owned(),
         )
@@ -156,6 +189,7 @@ pub(crate) fn objects(spec: &AppSpec) -> Vec<Object> {
     workload::render(&refs, &mut out);
     gateway::render(&refs, &mut out);
     tls::render(&refs, &mut out);
+    extra::render(&refs, &mut out);
     out.sort_by_cached_key(Object::order_key);
     out
 }

@@ -152,6 +152,13 @@ pub struct AppSpec {
     /// # ClusterRoleBindings
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cluster_role_bindings: Vec<BindingSpec>,
+    /// # Extra objects
+    ///
+    /// Any other Kubernetes object (e.g. a ServiceMonitor or a KEDA ScaledObject) as raw YAML/JSON:
+    /// it needs `apiVersion`, `kind` and `metadata.name`, gets the app's labels, annotations and
+    /// namespace, and is applied after the objects it may refer to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_objects: Vec<serde_json::Value>,
     /// # Overrides
     ///
     /// Extra fields the form does not model, merged (JSON merge patch) onto a generated object.

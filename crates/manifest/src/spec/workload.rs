@@ -99,6 +99,18 @@ pub struct WorkloadSpec {
     /// # Pod annotations
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pod_annotations: StringMap,
+    /// # Pod labels
+    ///
+    /// Extra labels on the pods (the app's labels and the selector labels are always added).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_labels: StringMap,
+    /// # Selector labels
+    ///
+    /// The labels that identify this workload's pods (Deployment, StatefulSet, ReplicaSet). Empty:
+    /// the app's name and instance and the workload's name as component. Set when importing a
+    /// workload that already runs, because a selector cannot change once the workload exists.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub selector: StringMap,
     /// # Job settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job: Option<JobSettings>,

@@ -4,6 +4,7 @@
 mod access;
 mod config;
 pub mod cron;
+mod extra;
 pub mod labels;
 pub mod names;
 mod net;
@@ -12,6 +13,7 @@ mod object;
 pub mod quantity;
 mod workload;
 
+pub(crate) use extra::collisions;
 pub(crate) use object::object;
 
 use crate::error::Errors;
@@ -30,6 +32,7 @@ pub(crate) fn spec(spec: &AppSpec) -> Errors {
     config::check(&mut v);
     network::check(&mut v);
     access::check(&mut v);
+    extra::check(&mut v);
     v.errors
 }
 

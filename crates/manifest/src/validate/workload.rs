@@ -83,6 +83,14 @@ fn workload(v: &mut Validator, at: &str, w: &WorkloadSpec) {
     kind_settings(v, at, w);
     v.labels(&format!("{at}.nodeSelector"), &w.node_selector);
     v.annotations(&format!("{at}.podAnnotations"), &w.pod_annotations);
+    v.labels(&format!("{at}.podLabels"), &w.pod_labels);
+    v.labels(&format!("{at}.selector"), &w.selector);
+    if !w.selector.is_empty() && !w.kind.is_replicated() {
+        v.error(
+            format!("{at}.selector"),
+            format!("a {} has no selector to set", w.kind.as_str()),
+        );
+    }
     if let Some(account) = &w.service_account {
         v.check(
             format!("{at}.serviceAccount"),

@@ -1,0 +1,168 @@
+//! Who the imported objects are: the app's name and namespace, the labels KubeChart will add to
+//! them, and lookups between entries built so far (which workload a selector picks, which Service
+//! port a number means).
+
+use crate::refs::{
+    COMPONENT_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL, MANAGER, NAME_LABEL, PART_OF_LABEL,
+};
+use crate::spec::{CertificateSpec, ServiceSpec, StringMap, WorkloadSpec};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The labels KubeChart gives the app's objects.
+#[derive(Debug, Clone)]
+pub(crate) struct AppLabels {
+    pub name: String,
+    /// `app.kubernetes.io/name`, `instance`, `part-of` and `managed-by`.
+    pub common: StringMap,
+}
+
+impl AppLabels {
+    pub fn new(name: &str) -> Self {
+        let common = StringMap::from([
+            (NAME_LABEL.to_owned(), name.to_owned()),
+            (INSTANCE_LABEL.to_owned(), name.to_owned()),
+            (PART_OF_LABEL.to_owned(), name.to_owned()),
+            (MANAGED_BY_LABEL.to_owned(), MANAGER.to_owned()),
+        ]);
+        Self {
+            name: name.to_owned(),
+            common,
+        }
+    }
+
+    /// The selector a workload gets when it does not keep its own.
+    pub fn standard_selector(&self, workload: &str) -> StringMap {
+        StringMap::from([
+            (NAME_LABEL.to_owned(), self.name.clone()),
+            (INSTANCE_LABEL.to_owned(), self.name.clone()),
+            (COMPONENT_LABEL.to_owned(), workload.to_owned()),
+        ])
+    }
+
+    pub fn selector_of(&self, workload: &WorkloadSpec) -> StringMap {
+        if workload.selector.is_empty() {
+            self.standard_selector(&workload.name)
+        } else {
+            workload.selector.clone()
+        }
+    }
+
+    /// The labels of a workload's pods as rendered.
+    pub fn pod_labels(&self, workload: &WorkloadSpec) -> StringMap {
+        let mut labels = self.common.clone();
+        labels.extend(workload.pod_labels.clone());
+        labels.extend(self.selector_of(workload));
+        labels
+    }
+}
+
+/// The entries built so far, for the entries that refer to them.
+pub(crate) struct Known<'a> {
+    pub app: &'a AppLabels,
+    pub workloads: &'a [WorkloadSpec],
+    pub services: &'a [ServiceSpec],
+    pub certificates: &'a [CertificateSpec],
+}
+
+impl Known<'_> {
+    /// The workload a label selector means: the one with exactly that selector, else the first
+    /// whose pods carry all of its labels.
+    pub fn workload_selected_by(&self, selector: &StringMap) -> Option<&WorkloadSpec> {
+        if selector.is_empty() {
+            return None;
+        }
+        self.workloads
+            .iter()
+            .find(|w| self.app.selector_of(w) == *selector)
+            .or_else(|| {
+                self.workloads.iter().find(|w| {
+                    let labels = self.app.pod_labels(w);
+                    selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+                })
+            })
+    }
+
+    /// The name the form uses for port `number` of Service `service`.
+    pub fn service_port_name(&self, service: &str, number: i64) -> Option<String> {
+        self.services
+            .iter()
+            .find(|s| s.name.as_deref() == Some(service))?
+            .ports
+            .iter()
+            .find(|p| p.port == number)
+            .map(|p| p.port_name().to_owned())
+    }
+
+    /// The certificate entry that writes this TLS secret.
+    pub fn certificate_for_secret(&self, secret: &str) -> Option<String> {
+        self.certificates
+            .iter()
+            .find(|c| c.secret() == secret)
+            .map(|c| c.name.clone())
+    }
+}
+
+/// The app's name: the most common `app.kubernetes.io/instance`, `part-of` or `name` label (Helm
+/// sets the first to the release), else the `app` label, else the first object's name; made a
+/// DNS-1123 label.
+pub(crate) fn app_name(objects: &[&Value]) -> String {
+    for key in [INSTANCE_LABEL, PART_OF_LABEL, NAME_LABEL, "app"] {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for object in objects {
+            if let Some(value) = object["metadata"]["labels"][key].as_str() {
+                *counts.entry(value).or_default() += 1;
+            }
+        }
+        if let Some((value, _)) = counts
+            .iter()
+            .max_by_key(|(value, count)| (**count, std::cmp::Reverse(**value)))
+        {
+            let label = dns_label(value);
+            if !label.is_empty() {
+                return label;
+            }
+        }
+    }
+    objects
+        .iter()
+        .find_map(|o| o["metadata"]["name"].as_str().map(dns_label))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "app".to_owned())
+}
+
+/// Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63.
+fn dns_label(text: &str) -> String {
+    let mapped: String = text
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(63)
+        .collect();
+    mapped.trim_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_app_is_named_after_the_release() {
+        let a =
+            json!({"metadata": {"name": "x", "labels": {"app.kubernetes.io/instance": "My_Shop"}}});
+        let b = json!({"metadata": {"name": "y", "labels": {"app": "other"}}});
+        assert_eq!(app_name(&[&a, &b]), "my-shop");
+        assert_eq!(app_name(&[&b]), "other");
+        assert_eq!(
+            app_name(&[&json!({"metadata": {"name": "Web.1"}})]),
+            "web-1"
+        );
+    }
+}

@@ -18,9 +18,6 @@ pub(super) struct Built {
 /// Why the form has no entry for a candidate's kind (or version), if it has none.
 pub(super) fn no_entry_reason(candidate: &Candidate, namespace: &str) -> Option<String> {
     let kind = candidate.kind.as_str();
-    if kind == "BackendTrafficPolicy" {
-        return Some("the form models rate limits, not every traffic policy".to_owned());
-    }
     if kind == "Namespace" && candidate.name != namespace {
         return Some(format!("the app's namespace is '{namespace}'"));
     }
@@ -40,7 +37,7 @@ pub(super) fn build(
     app: &AppLabels,
     namespace: &str,
 ) -> Built {
-    let mut spec = empty_spec(&app.name, namespace);
+    let mut spec = empty_spec(app, namespace);
     let mut entries = BTreeMap::new();
     let in_form = |kinds: &[&str]| {
         candidates
@@ -69,11 +66,11 @@ pub(super) fn build(
         };
         entries.insert(i, format!("workloads[{}]", spec.workloads.len()));
         spec.workloads
-            .push(workload::workload(kind, &c.object, app));
+            .push(workload::workload(kind, &c.written, app));
     }
     for (i, c) in in_form(&["Certificate"]) {
         entries.insert(i, format!("certificates[{}]", spec.certificates.len()));
-        spec.certificates.push(tls::certificate(&c.object));
+        spec.certificates.push(tls::certificate(&c.written));
     }
     for (i, c) in in_form(&["Service"]) {
         let known = Known {
@@ -82,7 +79,7 @@ pub(super) fn build(
             services: &spec.services,
             certificates: &spec.certificates,
         };
-        if let Some(service) = network::service(&c.object, &known) {
+        if let Some(service) = network::service(&c.written, &known) {
             entries.insert(i, format!("services[{}]", spec.services.len()));
             spec.services.push(service);
         }
@@ -96,17 +93,17 @@ pub(super) fn build(
         };
         match c.kind.as_str() {
             "Ingress" => {
-                let ingress = network::ingress(&c.object, &known);
+                let ingress = network::ingress(&c.written, &known);
                 entries.insert(i, format!("ingresses[{}]", spec.ingresses.len()));
                 spec.ingresses.push(ingress);
             }
             "HTTPRoute" => {
-                let route = gateway::http_route(&c.object, &known);
+                let route = gateway::http_route(&c.written, &known);
                 entries.insert(i, format!("httpRoutes[{}]", spec.http_routes.len()));
                 spec.http_routes.push(route);
             }
             _ => {
-                let policy = network::network_policy(&c.object, &known, app);
+                let policy = network::network_policy(&c.written, &known, app);
                 entries.insert(
                     i,
                     format!("networkPolicies[{}]", spec.network_policies.len()),
@@ -127,8 +124,9 @@ pub(super) fn build(
         "ClusterRoleBinding",
         "ResourceQuota",
         "Namespace",
+        "BackendTrafficPolicy",
     ]) {
-        let object = &c.object;
+        let object = &c.written;
         match c.kind.as_str() {
             "ConfigMap" => {
                 entries.insert(i, format!("configMaps[{}]", spec.config_maps.len()));
@@ -183,6 +181,10 @@ pub(super) fn build(
                 );
                 spec.cluster_role_bindings.push(access::binding(object));
             }
+            "BackendTrafficPolicy" => {
+                entries.insert(i, format!("rateLimits[{}]", spec.rate_limits.len()));
+                spec.rate_limits.push(gateway::rate_limit(object));
+            }
             "ResourceQuota" if spec.resource_quota.is_none() => {
                 entries.insert(i, "resourceQuota".to_owned());
                 spec.resource_quota = Some(access::quota(object));
@@ -202,7 +204,7 @@ pub(super) fn build(
         if c.refused.is_some() || entries.contains_key(&i) {
             continue;
         }
-        let mut object = c.object.clone();
+        let mut object = c.written.clone();
         if is_namespaced_kind(&c.kind)
             && let Some(meta) = object.get_mut("metadata").and_then(Value::as_object_mut)
         {
@@ -214,14 +216,14 @@ pub(super) fn build(
     Built { spec, entries }
 }
 
-fn empty_spec(name: &str, namespace: &str) -> AppSpec {
+fn empty_spec(app: &AppLabels, namespace: &str) -> AppSpec {
     AppSpec {
-        name: name.to_owned(),
+        name: app.name.clone(),
         namespace: namespace.to_owned(),
         create_namespace: false,
         namespace_labels: Default::default(),
-        instance: None,
-        part_of: None,
+        instance: app.instance.clone(),
+        part_of: app.part_of.clone(),
         labels: Default::default(),
         annotations: Default::default(),
         workloads: Vec::new(),

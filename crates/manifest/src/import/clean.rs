@@ -36,19 +36,30 @@ const JOB_CONTROLLER_LABELS: [&str; 4] = [
     "batch.kubernetes.io/job-name",
 ];
 
+/// What to remove besides server-managed metadata and status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Defaults {
+    /// Fields equal to their API default are removed too (objects read from a cluster, and
+    /// every comparison).
+    Remove,
+    /// Fields equal to their API default stay (a file's author wrote them on purpose).
+    Keep,
+}
+
 /// The object without what the server added; the second value lists the removed fields' paths.
-pub fn clean(object: &Value) -> (Value, Vec<String>) {
+pub fn clean(object: &Value, defaults: Defaults) -> (Value, Vec<String>) {
     let mut value = object.clone();
     let mut dropped = Vec::new();
     remove_nulls(&mut value);
-    if let Some(map) = value.as_object_mut() {
-        if map.remove("status").is_some() {
-            dropped.push("status".to_owned());
-        }
+    if let Some(map) = value.as_object_mut()
+        && map.remove("status").is_some()
+    {
+        dropped.push("status".to_owned());
     }
     let kind = value["kind"].as_str().unwrap_or_default().to_owned();
     let mut cleaner = Cleaner {
         dropped: &mut dropped,
+        defaults,
     };
     cleaner.metadata(&mut value, "metadata");
     match kind.as_str() {
@@ -152,10 +163,10 @@ pub fn clean(object: &Value) -> (Value, Vec<String>) {
             }
         }
         "Namespace" => {
-            cleaner.defaults(&mut value, "spec", &[("finalizers", json!(["kubernetes"]))]);
+            cleaner.server_fills(&mut value, "spec", &[("finalizers", json!(["kubernetes"]))]);
             cleaner.empty(&mut value, "spec");
             let name = value["metadata"]["name"].clone();
-            cleaner.defaults(
+            cleaner.server_fills(
                 &mut value,
                 "metadata.labels",
                 &[("kubernetes.io/metadata.name", name)],
@@ -188,7 +199,7 @@ pub fn clean(object: &Value) -> (Value, Vec<String>) {
                 let at = format!("subjects[{s}]");
                 if value.pointer(&pointer(&format!("{at}.kind"))) == Some(&json!("ServiceAccount"))
                 {
-                    cleaner.defaults(&mut value, &at, &[("apiGroup", json!(""))]);
+                    cleaner.server_fills(&mut value, &at, &[("apiGroup", json!(""))]);
                 }
             }
         }
@@ -199,6 +210,7 @@ pub fn clean(object: &Value) -> (Value, Vec<String>) {
 
 struct Cleaner<'a> {
     dropped: &'a mut Vec<String>,
+    defaults: Defaults,
 }
 
 impl Cleaner<'_> {
@@ -236,8 +248,15 @@ impl Cleaner<'_> {
         }
     }
 
-    /// Removes each field of the object at `at` whose value is its default.
+    /// Removes each field of the object at `at` whose value is its API default, when defaults go.
     fn defaults(&mut self, value: &mut Value, at: &str, defaults: &[(&str, Value)]) {
+        if self.defaults == Defaults::Remove {
+            self.server_fills(value, at, defaults);
+        }
+    }
+
+    /// Removes each field of the object at `at` that has the value the server fills in.
+    fn server_fills(&mut self, value: &mut Value, at: &str, defaults: &[(&str, Value)]) {
         let Some(map) = at_mut(value, at).and_then(Value::as_object_mut) else {
             return;
         };
@@ -252,10 +271,10 @@ impl Cleaner<'_> {
     /// Removes the field at `at`, whatever its value.
     fn defaults_any(&mut self, value: &mut Value, at: &str) {
         let (parent, field) = at.rsplit_once('.').unwrap_or(("", at));
-        if let Some(map) = at_mut(value, parent).and_then(Value::as_object_mut) {
-            if map.remove(field).is_some() {
-                self.dropped.push(at.to_owned());
-            }
+        if let Some(map) = at_mut(value, parent).and_then(Value::as_object_mut)
+            && map.remove(field).is_some()
+        {
+            self.dropped.push(at.to_owned());
         }
     }
 
@@ -330,7 +349,7 @@ impl Cleaner<'_> {
             .pointer(&pointer(&format!("{at}.serviceAccountName")))
             .cloned();
         if let Some(account) = account {
-            self.defaults(value, at, &[("serviceAccount", account)]);
+            self.server_fills(value, at, &[("serviceAccount", account)]);
         }
         for list in ["containers", "initContainers"] {
             let count = at_mut(value, &format!("{at}.{list}"))
@@ -407,7 +426,7 @@ impl Cleaner<'_> {
             self.defaults_any(value, "spec.clusterIP");
             self.defaults_any(value, "spec.clusterIPs");
         } else {
-            self.defaults(value, "spec", &[("clusterIPs", json!(["None"]))]);
+            self.server_fills(value, "spec", &[("clusterIPs", json!(["None"]))]);
         }
         self.defaults(
             value,
@@ -575,7 +594,7 @@ mod tests {
                     "resources": {"limits": {"cpu": 1}}}]}}},
             "status": {"replicas": 2}
         });
-        let (clean, dropped) = clean(&read);
+        let (clean, dropped) = clean(&read, Defaults::Remove);
         assert_eq!(
             clean,
             json!({

@@ -1,11 +1,13 @@
 //! What an imported object looks like once KubeChart renders it: the object as read (cleaned),
 //! in the app's namespace, with KubeChart's labels added where the object has none of its own
-//! under the same key. Pod templates get them too where a change rolls pods but is allowed
+//! under the same key, and `app.kubernetes.io/managed-by: kubechart` in any case (the object
+//! changes hands). Pod templates get them too where a change rolls pods but is allowed
 //! (Deployments, StatefulSets, ReplicaSets, CronJobs, bare Pods); a Job's template and a
 //! StatefulSet's claim templates cannot change, so they stay as they are.
 
 use super::identity::AppLabels;
 use crate::membership::APPLYSET_PART_OF_LABEL;
+use crate::refs::{MANAGED_BY_LABEL, MANAGER};
 use crate::render::extra::is_namespaced_kind;
 use crate::spec::StringMap;
 use serde_json::{Map, Value};
@@ -39,6 +41,7 @@ pub(crate) fn expected(
                 APPLYSET_PART_OF_LABEL.into(),
                 Value::String(set_id.to_owned()),
             );
+            labels.insert(MANAGED_BY_LABEL.into(), Value::String(MANAGER.to_owned()));
         }
     }
     if !form_entry {

@@ -2,7 +2,9 @@
 
 use super::identity::Known;
 use super::value::{choice, int, items, name, strings, text};
-use crate::spec::{BackendSpec, HttpRouteRuleSpec, HttpRouteSpec, ParentGatewaySpec};
+use crate::spec::{
+    BackendSpec, HttpRouteRuleSpec, HttpRouteSpec, ParentGatewaySpec, RateLimitKind, RateLimitSpec,
+};
 use serde_json::Value;
 
 pub(super) fn http_route(object: &Value, known: &Known) -> HttpRouteSpec {
@@ -42,5 +44,26 @@ pub(super) fn http_route(object: &Value, known: &Known) -> HttpRouteSpec {
             })
             .collect(),
         certificate: None,
+    }
+}
+
+/// An Envoy Gateway BackendTrafficPolicy → a rate limit on one of the app's HTTPRoutes; whatever
+/// else the policy says stays in the override.
+pub(super) fn rate_limit(object: &Value) -> RateLimitSpec {
+    let kind: RateLimitKind = choice(object, "/spec/rateLimit/type").unwrap_or_default();
+    let rules = match kind {
+        RateLimitKind::Local => "/spec/rateLimit/local/rules/0",
+        RateLimitKind::Global => "/spec/rateLimit/global/rules/0",
+    };
+    let rule = object.pointer(rules).cloned().unwrap_or_default();
+    RateLimitSpec {
+        name: Some(name(object)),
+        route: text(object, "/spec/targetRefs/0/name"),
+        kind,
+        requests: int(&rule, "/limit/requests").unwrap_or_default(),
+        unit: choice(&rule, "/limit/unit").unwrap_or_default(),
+        per_client_ip: items(&rule, "/clientSelectors")
+            .iter()
+            .any(|s| text(s, "/sourceCIDR/type").as_deref() == Some("Distinct")),
     }
 }

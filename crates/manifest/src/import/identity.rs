@@ -9,24 +9,38 @@ use crate::spec::{CertificateSpec, ServiceSpec, StringMap, WorkloadSpec};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The labels KubeChart gives the app's objects.
+/// The app's identity and the labels KubeChart gives its objects.
 #[derive(Debug, Clone)]
 pub(crate) struct AppLabels {
     pub name: String,
+    /// `app.kubernetes.io/instance` when it is not the name.
+    pub instance: Option<String>,
+    /// `app.kubernetes.io/part-of` when it is not the name.
+    pub part_of: Option<String>,
     /// `app.kubernetes.io/name`, `instance`, `part-of` and `managed-by`.
     pub common: StringMap,
 }
 
 impl AppLabels {
-    pub fn new(name: &str) -> Self {
+    pub fn new(name: &str, instance: Option<String>, part_of: Option<String>) -> Self {
+        let instance = instance.filter(|i| i != name);
+        let part_of = part_of.filter(|p| p != name);
         let common = StringMap::from([
             (NAME_LABEL.to_owned(), name.to_owned()),
-            (INSTANCE_LABEL.to_owned(), name.to_owned()),
-            (PART_OF_LABEL.to_owned(), name.to_owned()),
+            (
+                INSTANCE_LABEL.to_owned(),
+                instance.clone().unwrap_or_else(|| name.to_owned()),
+            ),
+            (
+                PART_OF_LABEL.to_owned(),
+                part_of.clone().unwrap_or_else(|| name.to_owned()),
+            ),
             (MANAGED_BY_LABEL.to_owned(), MANAGER.to_owned()),
         ]);
         Self {
             name: name.to_owned(),
+            instance,
+            part_of,
             common,
         }
     }
@@ -35,7 +49,10 @@ impl AppLabels {
     pub fn standard_selector(&self, workload: &str) -> StringMap {
         StringMap::from([
             (NAME_LABEL.to_owned(), self.name.clone()),
-            (INSTANCE_LABEL.to_owned(), self.name.clone()),
+            (
+                INSTANCE_LABEL.to_owned(),
+                self.instance.clone().unwrap_or_else(|| self.name.clone()),
+            ),
             (COMPONENT_LABEL.to_owned(), workload.to_owned()),
         ])
     }
@@ -103,32 +120,41 @@ impl Known<'_> {
     }
 }
 
-/// The app's name: the most common `app.kubernetes.io/instance`, `part-of` or `name` label (Helm
-/// sets the first to the release), else the `app` label, else the first object's name; made a
-/// DNS-1123 label.
-pub(crate) fn app_name(objects: &[&Value]) -> String {
-    for key in [INSTANCE_LABEL, PART_OF_LABEL, NAME_LABEL, "app"] {
+/// The app's name, instance and part-of, from the standard labels the objects carry most often
+/// (Helm sets the name to the chart and the instance to the release; KubeChart's own objects
+/// give back the spec they came from); without them the `app` label, else the first object's
+/// name. The name is made a DNS-1123 label.
+pub(crate) fn app_identity(objects: &[&Value]) -> (String, Option<String>, Option<String>) {
+    let most_common = |key: &str| {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for object in objects {
             if let Some(value) = object["metadata"]["labels"][key].as_str() {
                 *counts.entry(value).or_default() += 1;
             }
         }
-        if let Some((value, _)) = counts
+        counts
+            .into_iter()
+            .max_by_key(|(value, count)| (*count, std::cmp::Reverse(*value)))
+            .map(|(value, _)| value.to_owned())
+    };
+    let instance = most_common(INSTANCE_LABEL);
+    let part_of = most_common(PART_OF_LABEL);
+    let name = [
+        most_common(NAME_LABEL),
+        instance.clone(),
+        most_common("app"),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(
+        objects
             .iter()
-            .max_by_key(|(value, count)| (**count, std::cmp::Reverse(**value)))
-        {
-            let label = dns_label(value);
-            if !label.is_empty() {
-                return label;
-            }
-        }
-    }
-    objects
-        .iter()
-        .find_map(|o| o["metadata"]["name"].as_str().map(dns_label))
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "app".to_owned())
+            .filter_map(|o| o["metadata"]["name"].as_str().map(str::to_owned)),
+    )
+    .map(|candidate| dns_label(&candidate))
+    .find(|label| !label.is_empty())
+    .unwrap_or_else(|| "app".to_owned());
+    (name, instance, part_of)
 }
 
 /// Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63.
@@ -154,14 +180,17 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn the_app_is_named_after_the_release() {
-        let a =
-            json!({"metadata": {"name": "x", "labels": {"app.kubernetes.io/instance": "My_Shop"}}});
+    fn the_app_is_named_after_its_standard_labels() {
+        let a = json!({"metadata": {"name": "x", "labels": {
+            "app.kubernetes.io/name": "Redis_DB", "app.kubernetes.io/instance": "cache"}}});
         let b = json!({"metadata": {"name": "y", "labels": {"app": "other"}}});
-        assert_eq!(app_name(&[&a, &b]), "my-shop");
-        assert_eq!(app_name(&[&b]), "other");
         assert_eq!(
-            app_name(&[&json!({"metadata": {"name": "Web.1"}})]),
+            app_identity(&[&a, &b]),
+            ("redis-db".to_owned(), Some("cache".to_owned()), None)
+        );
+        assert_eq!(app_identity(&[&b]).0, "other");
+        assert_eq!(
+            app_identity(&[&json!({"metadata": {"name": "Web.1"}})]).0,
             "web-1"
         );
     }

@@ -24,15 +24,17 @@ mod tls;
 mod value;
 mod workload;
 
+pub use documents::{Document, parse as parse_documents};
 pub use report::{ImportReport, ImportSummary, ObjectReport, Outcome};
 
 use crate::FieldError;
 use crate::membership::ApplySet;
 use crate::spec::AppSpec;
 use crate::validate::names;
-use documents::Document;
+use clean::Defaults;
 use identity::AppLabels;
 use serde_json::Value;
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Choices the input cannot make on its own.
@@ -92,7 +94,7 @@ pub fn import(objects: Vec<Value>, options: &ImportOptions) -> Result<Imported, 
 /// The object without the fields the API server manages or fills in with defaults: the form in
 /// which imported and rendered objects are compared.
 pub fn without_server_fields(object: &Value) -> Value {
-    clean::clean(object).0
+    clean::clean(object, Defaults::Remove).0
 }
 
 /// One input object on its way through the import.
@@ -103,8 +105,12 @@ pub(crate) struct Candidate {
     pub api_version: String,
     pub kind: String,
     pub name: String,
-    /// The object without server-managed fields.
+    /// The object without server-managed fields and defaults, as imports are compared.
     pub object: Value,
+    /// What the entries are read from: as written for a file (defaults its author wrote stay in
+    /// the form), without defaults for an object read from a cluster (which fills them all in).
+    pub written: Value,
+    /// Fields left out of `written`.
     pub dropped: Vec<String>,
     /// Why it is not imported at all.
     pub refused: Option<String>,
@@ -121,11 +127,9 @@ fn run(documents: Vec<Document>, options: &ImportOptions) -> Result<Imported, Im
     if accepted.is_empty() {
         return Err(refusals(&candidates));
     }
-    let name = options
-        .name
-        .clone()
-        .unwrap_or_else(|| identity::app_name(&accepted));
-    let app = AppLabels::new(&name);
+    let (found, instance, part_of) = identity::app_identity(&accepted);
+    let name = options.name.clone().unwrap_or(found);
+    let app = AppLabels::new(&name, instance, part_of);
     let set_id = ApplySet::of_app(&name, &namespace).id;
     // Objects kept as written, with the reason; starts with the kinds the form has no entry for.
     let mut raw: BTreeMap<usize, String> = candidates
@@ -142,18 +146,21 @@ fn run(documents: Vec<Document>, options: &ImportOptions) -> Result<Imported, Im
                     return Err(refusals(&candidates));
                 }
                 return Ok(Imported {
-                    spec,
+                    spec: *spec,
                     report: ImportReport::new(reports),
                 });
             }
             settle::Settled::Demote(demoted) => {
                 for (position, reason) in demoted {
-                    if raw.contains_key(&position) {
-                        if let Some(candidate) = candidates.get_mut(position) {
-                            candidate.refused = Some(reason);
+                    match raw.entry(position) {
+                        Entry::Occupied(_) => {
+                            if let Some(candidate) = candidates.get_mut(position) {
+                                candidate.refused = Some(reason);
+                            }
                         }
-                    } else {
-                        raw.insert(position, reason);
+                        Entry::Vacant(slot) => {
+                            slot.insert(reason);
+                        }
                     }
                 }
             }
@@ -164,7 +171,22 @@ fn run(documents: Vec<Document>, options: &ImportOptions) -> Result<Imported, Im
 
 /// Cleans an object and refuses what cannot be imported on its own terms.
 fn screen(document: Document) -> Candidate {
-    let (object, dropped) = clean::clean(&document.object);
+    let (object, _) = clean::clean(&document.object, Defaults::Remove);
+    let from_cluster = document.object.get("status").is_some()
+        || [
+            "uid",
+            "resourceVersion",
+            "creationTimestamp",
+            "managedFields",
+        ]
+        .iter()
+        .any(|field| document.object["metadata"].get(*field).is_some());
+    let defaults = if from_cluster {
+        Defaults::Remove
+    } else {
+        Defaults::Keep
+    };
+    let (written, dropped) = clean::clean(&document.object, defaults);
     let text = |pointer: &str| {
         object
             .pointer(pointer)
@@ -197,6 +219,7 @@ fn screen(document: Document) -> Candidate {
         kind,
         name,
         object,
+        written,
         dropped,
         refused,
     }

@@ -150,13 +150,18 @@ fn mount(m: &Value, pod: &Value, claim_templates: &[String]) -> Option<VolumeMou
         }
         _ => return None,
     };
-    Some(VolumeMountSpec {
+    let mut spec = VolumeMountSpec {
         source,
         name,
         mount_path: text(m, "/mountPath")?,
         sub_path: text(m, "/subPath"),
         read_only: flag(m, "/readOnly").unwrap_or_default(),
-    })
+        volume: None,
+    };
+    if spec.volume_name() != volume_name {
+        spec.volume = Some(volume_name);
+    }
+    Some(spec)
 }
 
 pub(super) fn tolerations(pod: &Value) -> Vec<TolerationSpec> {

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 pub(super) enum Settled {
     Done {
-        spec: AppSpec,
+        spec: Box<AppSpec>,
         reports: Vec<ObjectReport>,
     },
     /// Candidates (by position) to keep raw, or to refuse when already raw, with the reason.
@@ -100,7 +100,7 @@ pub(super) fn settle(
                 Value::String(set_id.to_owned()),
             );
         }
-        let (value, _) = clean::clean(&value);
+        let (value, _) = clean::clean(&value, clean::Defaults::Remove);
         let target = expected(&candidate.object, app, namespace, set_id, true);
         if let Some(patch) = diff(&value, &target) {
             owners.push(position);
@@ -128,7 +128,7 @@ pub(super) fn settle(
         let target = expected(&candidate.object, app, namespace, set_id, form_entry);
         let got = find(&objects, candidate)
             .and_then(|o| o.to_value().ok())
-            .map(|v| clean::clean(&v).0);
+            .map(|v| clean::clean(&v, clean::Defaults::Remove).0);
         match got {
             Some(got) if same(&got, &target) => {}
             Some(got) => {
@@ -156,7 +156,10 @@ pub(super) fn settle(
         reports.push(report);
     }
     if demoted.is_empty() {
-        Settled::Done { spec, reports }
+        Settled::Done {
+            spec: Box::new(spec),
+            reports,
+        }
     } else {
         Settled::Demote(demoted)
     }

@@ -68,6 +68,9 @@ macro_rules! objects {
 
             /// Position of the kind in the declaration, which orders kinds within a tier.
             fn kind_rank(&self) -> usize {
+                if let Self::Extra(o) = self {
+                    return Self::KINDS.iter().position(|k| *k == o.kind).unwrap_or(Self::KINDS.len());
+                }
                 let mut rank = 0;
                 $(
                     if matches!(self, Self::$variant(_)) { return rank; }

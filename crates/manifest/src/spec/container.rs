@@ -347,12 +347,23 @@ pub struct VolumeMountSpec {
     /// Mount read-only.
     #[serde(default, skip_serializing_if = "super::is_false")]
     pub read_only: bool,
+    /// # Volume name
+    ///
+    /// Name of the pod volume (DNS-1123 label); defaults to the source name, with `cm-` for
+    /// ConfigMaps and `secret-` for Secrets. Claim templates always use the template's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
 }
 
 impl VolumeMountSpec {
-    /// The pod volume name this mount uses; ConfigMaps and Secrets get a prefix so that they never
-    /// collide with a claim of the same name.
+    /// The pod volume name this mount uses; by default ConfigMaps and Secrets get a prefix so that
+    /// they never collide with a claim of the same name.
     pub fn volume_name(&self) -> String {
+        if let Some(volume) = &self.volume
+            && self.source != MountSource::ClaimTemplate
+        {
+            return volume.clone();
+        }
         match self.source {
             MountSource::ConfigMap => format!("cm-{}", self.name),
             MountSource::Secret => format!("secret-{}", self.name),

@@ -713,6 +713,17 @@ fn volumes(v: &mut Validator, at: &str, w: &WorkloadSpec) {
     ] {
         for (i, container) in containers.iter().enumerate() {
             for (m, mount) in container.volume_mounts.iter().enumerate() {
+                if let Some(volume) = &mount.volume {
+                    let path = format!("{at}.{list}[{i}].volumeMounts[{m}].volume");
+                    if mount.source == MountSource::ClaimTemplate && *volume != mount.name {
+                        v.error(
+                            path,
+                            "a claim template's volume is named after the template",
+                        );
+                    } else {
+                        v.check(path, names::dns1123_label(volume));
+                    }
+                }
                 let entry = (mount.source, mount.name.clone());
                 match sources.get(&mount.volume_name()) {
                     Some(existing) if *existing != entry => v.error(

@@ -1,0 +1,244 @@
+//! Import, tested by its law in both directions: a corpus of manifests as people write them (and
+//! as clusters return them) renders back to the same objects after import, each file with its
+//! expected report; and every example's rendering, imported, renders the same YAML again.
+//! Regenerate the expected reports with `KUBECHART_UPDATE_IMPORT_REPORTS=1`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use kubechart_manifest::import::{
+    ImportOptions, Imported, Outcome, import_text, parse_documents, without_server_fields,
+};
+use kubechart_manifest::{
+    APPLYSET_PART_OF_LABEL, ApplySet, COMPONENT_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL,
+    NAME_LABEL, PART_OF_LABEL, RenderOptions, parse_spec, render,
+};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import_corpus")
+}
+
+fn corpus() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+const CLUSTER_SCOPED: [&str; 4] = [
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "PersistentVolume",
+];
+
+/// What an input object must look like after import and render: without server-managed fields,
+/// in the app's namespace, with KubeChart's labels wherever it has no label of the same key, and
+/// (for form entries) on the pod templates that may change.
+fn oracle(object: &Value, outcome: Outcome, imported: &Imported) -> Value {
+    let spec = &imported.spec;
+    let mut object = without_server_fields(object);
+    let kind = object["kind"].as_str().unwrap().to_owned();
+    let name = object["metadata"]["name"].as_str().unwrap().to_owned();
+    let instance = spec.instance.clone().unwrap_or_else(|| spec.name.clone());
+    let common = json!({
+        NAME_LABEL: spec.name, INSTANCE_LABEL: instance,
+        PART_OF_LABEL: spec.part_of.clone().unwrap_or_else(|| spec.name.clone()),
+        MANAGED_BY_LABEL: "kubechart",
+    });
+    let mut with_component = common.clone();
+    with_component[COMPONENT_LABEL] = json!(name);
+    let add = |object: &mut Value, pointer: &str, labels: &Value| {
+        let meta = object.pointer_mut(pointer).unwrap();
+        if meta.get("labels").is_none() {
+            meta["labels"] = json!({});
+        }
+        for (key, value) in labels.as_object().unwrap() {
+            if meta["labels"].get(key).is_none() {
+                meta["labels"][key] = value.clone();
+            }
+        }
+    };
+    let form = outcome == Outcome::Form;
+    add(
+        &mut object,
+        "/metadata",
+        if form && kind == "Pod" {
+            &with_component
+        } else {
+            &common
+        },
+    );
+    object["metadata"]["labels"][APPLYSET_PART_OF_LABEL] =
+        json!(ApplySet::of_app(&spec.name, &spec.namespace).id);
+    // The object changes hands whoever managed it before.
+    object["metadata"]["labels"][MANAGED_BY_LABEL] = json!("kubechart");
+    if CLUSTER_SCOPED.contains(&kind.as_str()) {
+        object["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("namespace");
+    } else {
+        object["metadata"]["namespace"] = json!(spec.namespace);
+    }
+    if form {
+        match kind.as_str() {
+            "Deployment" | "StatefulSet" | "ReplicaSet" => {
+                ensure(&mut object, "/spec/template", "metadata");
+                add(&mut object, "/spec/template/metadata", &common);
+            }
+            "CronJob" => {
+                ensure(&mut object, "/spec/jobTemplate", "metadata");
+                add(&mut object, "/spec/jobTemplate/metadata", &common);
+                ensure(&mut object, "/spec/jobTemplate/spec/template", "metadata");
+                add(
+                    &mut object,
+                    "/spec/jobTemplate/spec/template/metadata",
+                    &with_component,
+                );
+            }
+            _ => {}
+        }
+    }
+    object
+}
+
+fn ensure(object: &mut Value, pointer: &str, field: &str) {
+    let parent = object.pointer_mut(pointer).unwrap();
+    if parent.get(field).is_none() {
+        parent[field] = json!({});
+    }
+}
+
+#[test]
+fn the_corpus_renders_back_to_what_was_imported() {
+    let corpus = corpus();
+    assert!(corpus.len() >= 9, "{corpus:?}");
+    let update = std::env::var_os("KUBECHART_UPDATE_IMPORT_REPORTS").is_some();
+    for (name, text) in corpus {
+        let imported =
+            import_text(&text, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let rendered = render(&imported.spec, &RenderOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let documents = parse_documents(&text).unwrap();
+        assert_eq!(documents.len(), imported.report.objects.len(), "{name}");
+        let mut kept = 0;
+        for (document, report) in documents.iter().zip(&imported.report.objects) {
+            assert_eq!(document.index, report.document, "{name}");
+            if report.outcome == Outcome::Refused {
+                continue;
+            }
+            kept += 1;
+            let got = rendered
+                .manifests
+                .iter()
+                .find(|m| {
+                    m["kind"] == report.kind.as_str()
+                        && m["metadata"]["name"] == report.name.as_str()
+                })
+                .unwrap_or_else(|| {
+                    panic!("{name}: {} {} is not rendered", report.kind, report.name)
+                });
+            let want = oracle(&document.object, report.outcome, &imported);
+            assert_eq!(
+                without_server_fields(got),
+                want,
+                "{name}: {} {} does not render back",
+                report.kind,
+                report.name
+            );
+        }
+        assert_eq!(
+            rendered.resource_count, kept,
+            "{name}: objects from nowhere"
+        );
+        // The spec survives being written out as YAML, as the CLI prints it.
+        let text = serde_saphyr::to_string(&imported.spec).unwrap();
+        assert_eq!(parse_spec(&text).unwrap(), imported.spec, "{name}");
+        let report = serde_json::to_value(&imported.report).unwrap();
+        let path = corpus_dir().join("reports").join(format!("{name}.yaml"));
+        if update {
+            std::fs::write(&path, serde_saphyr::to_string(&report).unwrap()).unwrap();
+            continue;
+        }
+        let expected: Value = serde_saphyr::from_str(
+            &std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("missing {}", path.display())),
+        )
+        .unwrap();
+        assert_eq!(
+            report,
+            expected,
+            "{name}: the report differs from {}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_example_renders_the_same_yaml_after_importing_its_rendering() {
+    for (name, text) in support::examples() {
+        let spec = parse_spec(&text).unwrap();
+        let options = RenderOptions::default();
+        let first = render(&spec, &options).unwrap();
+        let imported = import_text(&first.yaml, &ImportOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let again = render(&imported.spec, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(again.yaml, first.yaml, "{name}");
+        let summary = &imported.report.summary;
+        assert_eq!(
+            (summary.refused, summary.extra_objects),
+            (0, 0),
+            "{name}: every object of an example has a form entry: {:#?}",
+            imported.report.lines()
+        );
+    }
+}
+
+#[test]
+fn objects_in_several_namespaces_need_the_namespace_chosen() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: one}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: two}\n";
+    let error = import_text(text, &ImportOptions::default()).unwrap_err();
+    assert_eq!(error.problems.len(), 1);
+    assert_eq!(error.problems[0].path, "namespace");
+    assert!(error.problems[0].message.contains("one, two"), "{error}");
+    let options = ImportOptions {
+        namespace: Some("two".into()),
+        name: None,
+    };
+    let imported = import_text(text, &options).unwrap();
+    assert_eq!(imported.spec.namespace, "two");
+    assert_eq!(imported.spec.config_maps.len(), 1);
+    assert_eq!(imported.spec.config_maps[0].name, "b");
+    let refused = &imported.report.objects[0];
+    assert_eq!(refused.outcome, Outcome::Refused);
+    assert!(refused.reason.as_deref().unwrap().contains("'one'"));
+}
+
+#[test]
+fn nothing_to_import_is_one_problem_per_document() {
+    let error = import_text(
+        "kind: ConfigMap\nmetadata: {name: a}\n---\n# only a comment\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: Bad_Name}\n",
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["documents[0]", "documents[2]"]);
+    assert!(error.problems[0].message.contains("apiVersion"));
+    assert!(error.problems[1].message.contains("metadata.name"));
+    let error = import_text("", &ImportOptions::default()).unwrap_err();
+    assert_eq!(error.problems[0].path, "documents");
+    let error = import_text("a: [1\n", &ImportOptions::default()).unwrap_err();
+    assert_eq!(error.problems[0].path, "documents[0]");
+}

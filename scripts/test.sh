@@ -38,6 +38,12 @@ build_web
 step "web: type check and unit tests"
 (cd web && npm run typecheck && npm test)
 
+step "web: generated types match the server (OpenAPI document, AppSpec schema)"
+cargo run --locked -q -p kubechart-server -- schema > web/appspec.schema.json
+(cd web && npm run gen:api && npm run gen:spec)
+git diff --exit-code -- web/appspec.schema.json web/src/api/spec.d.ts web/src/api/schema.d.ts \
+  || { echo "generated web types are stale: run the commands above and commit the result" >&2; exit 1; }
+
 step "rust: format and lints"
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
@@ -46,5 +52,6 @@ step "rust: tests (SQLite and PostgreSQL)"
 cargo nextest run --locked --workspace --lib --bins --tests --no-fail-fast
 
 step "end to end: release binary in headless Chromium"
-cargo build --locked --release -p kubechart-server
-(cd web && KUBECHART_BIN="$CARGO_TARGET_DIR/release/kubechart" npm run e2e)
+cargo build --locked --release -p kubechart-server -p kubechart-testcluster
+(cd web && KUBECHART_BIN="$CARGO_TARGET_DIR/release/kubechart" \
+  KUBECHART_TESTCLUSTER_BIN="$CARGO_TARGET_DIR/release/kubechart-testcluster" npm run e2e)

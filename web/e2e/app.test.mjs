@@ -1,27 +1,36 @@
-// End-to-end: the real server binary, the built web app and Chromium. The scenarios run in order and
-// share one server, like a newcomer's first session: the first account becomes the administrator.
+// End-to-end: the real server binary, the built web app, the project's test cluster and Chromium. The
+// scenarios run in order and share one server, like a newcomer's first session: the first account
+// becomes the administrator.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { seriousViolations } from './support/axe.mjs';
 import { launchBrowser, openPage, screenshot } from './support/browser.mjs';
+import { assertAll, clustersPage, detailPage, editorPage, reviewPage } from './support/pages.mjs';
 import { serverBinary, startServer } from './support/server.mjs';
+import { startTestCluster, testClusterBinary } from './support/testcluster.mjs';
 
 const alice = { username: 'alice', email: 'alice@example.io', password: 'alice-password-1' };
 const bob = { username: 'bob', email: 'bob@example.io', password: 'bob-password-22' };
 
-// Fail at once, and clearly, when the binary to test is not named.
+// Fail at once, and clearly, when a binary to test is not named.
 serverBinary();
+testClusterBinary();
 
 let server;
+let cluster;
 let browser;
+/** Filled in by the deploy scenario, used by those after it. */
+const shop = { id: null };
 
 before(async () => {
-  server = await startServer();
+  [server, cluster] = await Promise.all([startServer(), startTestCluster()]);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await cluster?.stop();
 });
 
 /** Runs `scenario` on a fresh browser context and fails on any page problem it did not expect. */
@@ -55,7 +64,7 @@ async function logIn(page, account) {
   await page.getByLabel('Password', { exact: true }).fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.pathname === '/');
-  await page.getByRole('heading', { name: /^Welcome, / }).waitFor();
+  await page.getByRole('heading', { name: 'Applications' }).waitFor();
 }
 
 async function themeSaved(page) {
@@ -83,11 +92,10 @@ describe('KubeChart in a browser', () => {
       await page.goto('/register');
       await fillRegistration(page, alice);
       await page.waitForURL((url) => url.pathname === '/');
-      await page.getByRole('heading', { name: 'Welcome, alice' }).waitFor();
       await page.getByRole('heading', { name: 'Create your first application' }).waitFor();
+      await page.getByRole('link', { name: 'Start from Web ingress' }).waitFor();
       await page.getByRole('link', { name: 'Users' }).waitFor();
       assert.equal(await colorScheme(page), 'light');
-      await screenshot(page, 'dashboard-light');
 
       await page.getByRole('button', { name: 'Account menu' }).click();
       await page.getByRole('menuitem', { name: 'Log out' }).click();
@@ -121,10 +129,9 @@ describe('KubeChart in a browser', () => {
       assert.equal(await colorScheme(page), 'dark');
 
       await page.reload();
-      await page.getByRole('heading', { name: 'Welcome, alice' }).waitFor();
+      await page.getByRole('heading', { name: 'Create your first application' }).waitFor();
       assert.equal(await colorScheme(page), 'dark');
       await page.getByRole('button', { name: 'Switch to light theme' }).waitFor();
-      await screenshot(page, 'dashboard-dark');
     });
 
     // A new browser has nothing in localStorage: the preference saved on the server wins at login.
@@ -170,7 +177,7 @@ describe('KubeChart in a browser', () => {
     await inFreshPage(async ({ page }) => {
       await page.goto('/register');
       await fillRegistration(page, bob);
-      await page.getByRole('heading', { name: 'Welcome, bob' }).waitFor();
+      await page.getByRole('heading', { name: 'Create your first application' }).waitFor();
       assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0);
       await page.goto('/users');
       await page.getByRole('heading', { name: 'Administrators only' }).waitFor();
@@ -198,4 +205,125 @@ describe('KubeChart in a browser', () => {
       await page.locator('tr[data-username="bob"]').getByText('Disabled').waitFor();
     });
   });
+  test('scenario 1: add the test cluster, create an app from a template, see the server at its field, review, deploy, ready', async () => {
+    await inFreshPage(async ({ page, expectProblem }) => {
+      await logIn(page, alice);
+      await clustersPage.addFromKubeconfigFile(page, { name: 'test', kubeconfigPath: cluster.kubeconfigPath });
+      await screenshot(page, 'clusters-light');
+
+      await page.goto('/');
+      await page.getByRole('link', { name: 'Start from Web ingress' }).click();
+      await page.getByRole('heading', { name: 'New application' }).waitFor();
+      await editorPage.waitForPreview(page, 'kind: Deployment');
+      // The example's namespace is not in the test cluster: the application creates it.
+      await page.getByRole('switch', { name: 'Create the namespace' }).click({ force: true });
+
+      await editorPage.section(page, 'Workloads');
+      await page.getByLabel('Image', { exact: true }).fill('ghcr.io/acme/shop:1.5.0');
+      await page.getByLabel('Replicas', { exact: true }).fill('2');
+      await editorPage.waitForPreview(page, 'image: ghcr.io/acme/shop:1.5.0');
+      await editorPage.waitForPreview(page, 'replicas: 2');
+
+      // A name Kubernetes refuses: the server's own message appears at the field and in the section count.
+      expectProblem(/status of 422/);
+      await page.getByLabel('Workload name', { exact: true }).fill('Web_Shop');
+      await page.waitForFunction(() => {
+        const input = [...document.querySelectorAll('input')].find((i) => i.labels?.[0]?.textContent?.startsWith('Workload name'));
+        return input?.getAttribute('aria-invalid') === 'true';
+      });
+      const message = await editorPage.fieldError(page, 'Workload name');
+      assert.ok(message && message.length > 10, `the field shows the server's message, got ${message}`);
+      const alert = await page.getByRole('region', { name: 'Manifest preview' }).getByText(message.replace(/\.$/, '')).count();
+      assert.ok(alert > 0, 'the preview names the same problem');
+      await page.getByRole('navigation', { name: 'Sections' }).getByLabel('1 error').waitFor();
+      await screenshot(page, 'editor-error-light');
+      await page.getByLabel('Workload name', { exact: true }).fill('web');
+      await page.getByLabel('Workload name', { exact: true }).and(page.locator('[aria-invalid="true"]')).waitFor({ state: 'detached' });
+      await editorPage.waitForPreview(page, 'name: web');
+      await screenshot(page, 'editor-light');
+
+      await page.getByRole('button', { name: 'Save and review' }).click();
+      await page.waitForURL(/\/apps\/[^/]+\/review$/);
+      shop.id = new URL(page.url()).pathname.split('/')[2];
+      assertAll(await reviewPage.actions(page), 'create', 'a new application creates every object');
+      await screenshot(page, 'review-light');
+
+      await reviewPage.deploy(page);
+      await page.waitForURL((url) => url.pathname === `/apps/${shop.id}`, { timeout: 60_000 });
+      await detailPage.waitForStatus(page, 'ready');
+      await screenshot(page, 'detail-light');
+
+      const deployment = await cluster.get('/apis/apps/v1/namespaces/shop/deployments/web');
+      assert.equal(deployment.status, 200);
+      assert.equal(deployment.body.spec.replicas, 2);
+      assert.equal(deployment.body.spec.template.spec.containers[0].image, 'ghcr.io/acme/shop:1.5.0');
+    });
+  });
+
+  test('an unsaved edit survives a reload', async () => {
+    await inFreshPage(async ({ page }) => {
+      await logIn(page, alice);
+      await page.goto(`/apps/${shop.id}/edit`);
+      await page.getByRole('heading', { name: 'Edit shop' }).waitFor();
+      await page.getByLabel('Part of', { exact: true }).fill('storefront-eu');
+      await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('kubechart.draft.') && localStorage.getItem(k).includes('storefront-eu')));
+      page.once('dialog', (dialog) => dialog.accept());
+      await page.reload();
+      await page.getByText('Your unsaved changes from earlier were restored.').waitFor();
+      assert.equal(await page.getByLabel('Part of', { exact: true }).inputValue(), 'storefront-eu');
+      await page.getByRole('button', { name: 'Discard them' }).click();
+      assert.equal(await page.getByLabel('Part of', { exact: true }).inputValue(), 'storefront');
+    });
+  });
+
+  test('scenario 6: a second user sees none of the first user\'s applications or clusters', async () => {
+    await inFreshPage(async ({ page, expectProblem }) => {
+      await logIn(page, bob);
+      await page.getByRole('heading', { name: 'Create your first application' }).waitFor();
+      assert.equal(await page.locator('[data-app]').count(), 0);
+      await page.getByRole('link', { name: 'Clusters' }).click();
+      await page.getByRole('heading', { name: 'Connect your first cluster' }).waitFor();
+      assert.equal(await page.locator('[data-cluster]').count(), 0);
+      expectProblem(/status of 404/);
+      await page.goto(`/apps/${shop.id}`);
+      await page.getByText('Deployment not found', { exact: false }).or(page.getByText('not found', { exact: false })).first().waitFor();
+    });
+  });
+
+  for (const theme of ['light', 'dark']) {
+    test(`every page in the ${theme} theme: screenshot and no serious accessibility violation`, async () => {
+      await inFreshPage(
+        async ({ page }) => {
+          const pages = [
+            ['applications', '/', 'Applications'],
+            ['clusters', '/clusters', 'Clusters'],
+            ['new-application', '/apps/new?template=web-ingress', 'New application'],
+            ['detail', `/apps/${shop.id}`, 'shop'],
+            ['review', `/apps/${shop.id}/review`, 'Review shop'],
+            ['edit', `/apps/${shop.id}/edit`, 'Edit shop'],
+            ['profile', '/profile', 'Profile'],
+            ['users', '/users', 'Users'],
+          ];
+          await logIn(page, alice);
+          await page.evaluate((t) => localStorage.setItem('kubechart.theme', t), theme);
+          const problems = [];
+          for (const [name, path, heading] of pages) {
+            await page.goto(path);
+            await page.getByRole('heading', { name: heading, exact: true }).first().waitFor();
+            await page.locator('[aria-label^="Loading"]').first().waitFor({ state: 'detached' }).catch(() => {});
+            assert.equal(await colorScheme(page), theme);
+            await screenshot(page, `page-${name}-${theme}`);
+            for (const violation of await seriousViolations(page)) problems.push(`${name}: ${violation}`);
+          }
+          await page.evaluate(() => localStorage.removeItem('kubechart.token'));
+          await page.goto('/login');
+          await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+          await screenshot(page, `page-login-${theme}`);
+          for (const violation of await seriousViolations(page)) problems.push(`login: ${violation}`);
+          assert.deepEqual(problems, []);
+        },
+        { colorScheme: theme },
+      );
+    });
+  }
 });

@@ -1,9 +1,9 @@
 import { screen, waitFor } from '@testing-library/react';
 import { expect } from 'vitest';
 
-/** The input whose label reads exactly `label`. */
+/** The input whose label reads exactly `label` (a required field's asterisk aside). */
 export function field(label: string): HTMLInputElement {
-  return screen.getByLabelText(label, { selector: 'input' });
+  return screen.getByLabelText((content) => content.replace(/\s*\*$/, '') === label, { selector: 'input' });
 }
 
 /**

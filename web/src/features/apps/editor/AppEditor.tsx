@@ -62,7 +62,6 @@ export function AppEditor({
   const [clusterId, setClusterId] = useState(start.clusterId);
   const [section, setSection] = useState<SectionId>('basics');
   const [view, setView] = useState<'form' | 'yaml'>('form');
-  const [version, setVersion] = useState(0);
   const [changed, setChanged] = useState(start.restored);
   const [saveErrors, setSaveErrors] = useState<PathMessage[]>([]);
   const [saveFailure, setSaveFailure] = useState<string | null>(null);
@@ -72,7 +71,8 @@ export function AppEditor({
   clusterRef.current = clusterId;
 
   const currentSpec = useCallback(() => pruneCleared(form.getValues()), [form]);
-  const preview = useLivePreview(currentSpec(), version);
+  const preview = useLivePreview(currentSpec);
+  const { refresh } = preview;
 
   const saveDraft = useMemo(() => {
     let timer: number | undefined;
@@ -85,13 +85,14 @@ export function AppEditor({
     };
   }, [draftKey, currentSpec, deployment?.revision]);
 
+  // Runs on every keystroke: state is only set when it changes, so typing re-renders the field alone.
   const touched = useCallback(() => {
-    setVersion((v) => v + 1);
+    refresh();
     setChanged(true);
-    setSaveErrors([]);
+    setSaveErrors((errors) => (errors.length === 0 ? errors : []));
     setSaveFailure(null);
     saveDraft();
-  }, [saveDraft]);
+  }, [refresh, saveDraft]);
 
   useEffect(() => {
     const subscription = form.watch(() => touched());

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppSpec } from '../../../api/appspec';
 import type { RenderResponse } from '../../../api/types';
 import { ApiError, errorMessage } from '../../../lib/http';
@@ -18,20 +18,26 @@ export interface LivePreview {
 const DEBOUNCE_MS = 250;
 
 /**
- * Renders `spec` on the server 250 ms after it last changed; an answer to an older spec is dropped.
- * Typing never waits on this: the form keeps its own state and the panel catches up.
+ * Renders the spec on the server 250 ms after it last changed; an answer to an older spec is dropped.
+ * Typing never waits on this, and does not re-render the editor: only the start of a wait and each
+ * answer change state. `refresh()` asks again at once (after the spec was replaced wholesale).
  */
-export function useLivePreview(spec: AppSpec, version: number): LivePreview {
+export function useLivePreview(read: () => AppSpec): LivePreview & { refresh: () => void } {
   const [state, setState] = useState<LivePreview>({ result: null, errors: [], failure: null, warnings: [], pending: true });
-  const latest = useRef(spec);
-  latest.current = spec;
+  const timer = useRef<number | undefined>(undefined);
+  const inFlight = useRef<AbortController | null>(null);
+  const readRef = useRef(read);
+  readRef.current = read;
 
-  useEffect(() => {
-    const controller = new AbortController();
+  const refresh = useCallback(() => {
+    window.clearTimeout(timer.current);
+    inFlight.current?.abort();
     setState((s) => (s.pending ? s : { ...s, pending: true }));
-    const timer = window.setTimeout(async () => {
+    timer.current = window.setTimeout(async () => {
+      const controller = new AbortController();
+      inFlight.current = controller;
       try {
-        const result = await renderSpec(latest.current, controller.signal);
+        const result = await renderSpec(readRef.current(), controller.signal);
         setState({ result, errors: [], failure: null, warnings: result.warnings.map(parseWarning), pending: false });
       } catch (error) {
         if (controller.signal.aborted) return;
@@ -45,11 +51,15 @@ export function useLivePreview(spec: AppSpec, version: number): LivePreview {
         }));
       }
     }, DEBOUNCE_MS);
-    return () => {
-      window.clearTimeout(timer);
-      controller.abort();
-    };
-  }, [version]);
+  }, []);
 
-  return state;
+  useEffect(() => {
+    refresh();
+    return () => {
+      window.clearTimeout(timer.current);
+      inFlight.current?.abort();
+    };
+  }, [refresh]);
+
+  return { ...state, refresh };
 }

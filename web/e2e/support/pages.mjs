@@ -1,0 +1,71 @@
+// Page objects: what a person does on each page, in the words of the page (labels and buttons), so
+// scenarios read as the journey and survive layout changes.
+import assert from 'node:assert/strict';
+
+export const clustersPage = {
+  async addFromKubeconfigFile(page, { name, kubeconfigPath }) {
+    await page.goto('/clusters');
+    await page.getByRole('heading', { name: 'Clusters' }).waitFor();
+    await page.getByRole('button', { name: 'Add cluster' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add a cluster' });
+    await dialog.getByLabel('Name', { exact: true }).fill(name);
+    const chooser = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'Upload kubeconfig' }).click();
+    await (await chooser).setFiles(kubeconfigPath);
+    // The current context of the file is picked once it is read.
+    await page.waitForFunction(() => {
+      const input = [...document.querySelectorAll('input')].find((i) => i.labels?.[0]?.textContent?.startsWith('Context'));
+      return input !== undefined && input.value !== '';
+    });
+    await dialog.getByRole('button', { name: 'Add cluster' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator(`[data-cluster="${name}"]`).getByText('Reachable').waitFor({ timeout: 20_000 });
+  },
+};
+
+export const editorPage = {
+  /** The error text attached to the input labelled `label` (Mantine links it with aria-describedby). */
+  async fieldError(page, label) {
+    const input = page.getByLabel(label, { exact: true });
+    const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(/\s+/);
+    const errorId = ids.find((id) => id.endsWith('-error'));
+    if (!errorId) return null;
+    return page.locator(`[id="${errorId}"]`).textContent();
+  },
+
+  async section(page, name) {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: new RegExp(`^${name}`) }).click();
+    await page.getByRole('heading', { name, exact: true }).waitFor();
+  },
+
+  async waitForPreview(page, text) {
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-testid="preview-yaml"]')?.textContent?.includes(expected),
+      text,
+      { timeout: 10_000 },
+    );
+  },
+};
+
+export const reviewPage = {
+  async actions(page) {
+    await page.locator('[data-action]').first().waitFor({ timeout: 30_000 });
+    return page.locator('[data-object] [data-action]').evaluateAll((badges) => badges.map((b) => b.getAttribute('data-action')));
+  },
+
+  async deploy(page) {
+    await page.getByRole('button', { name: 'Deploy' }).click();
+    await page.locator('[data-operation-state]').waitFor();
+  },
+};
+
+export const detailPage = {
+  async waitForStatus(page, status, timeout = 60_000) {
+    await page.locator(`[data-status="${status}"]`).first().waitFor({ timeout });
+  },
+};
+
+export function assertAll(values, expected, what) {
+  assert.ok(values.length > 0, `${what}: nothing listed`);
+  assert.deepEqual([...new Set(values)], [expected], `${what}: ${values.join(', ')}`);
+}

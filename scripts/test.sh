@@ -35,8 +35,8 @@ need_helm_sdk
 command -v cargo-nextest >/dev/null 2>&1 || { step "installing cargo-nextest"; cargo install --locked cargo-nextest; }
 
 build_web
-step "web: type check and unit tests"
-(cd web && npm run typecheck && npm test)
+step "web: type check, lint (feature boundaries, import cycles, hooks) and unit tests"
+(cd web && npm run typecheck && npm run lint && npm test)
 
 step "web: generated types match the server (OpenAPI document, AppSpec schema)"
 cargo run --locked -q -p kubechart-server -- schema > web/appspec.schema.json

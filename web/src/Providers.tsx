@@ -2,7 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { colorSchemeManager } from './features/shell/theme';
+import { colorSchemeManager } from './lib/theme/theme';
 import { theme } from './theme';
 
 /** Theme, data cache and notifications; shared by the app and the component tests. */

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { AuthResponse, User } from './types';
 
+/** The server's password rule, checked in the browser before registration and password changes. */
+export const passwordRule = z.string().min(10, 'Use at least 10 characters');
+
 /**
  * Response schemas shared by several endpoints. `satisfies` ties each one to the type generated from
  * the server's OpenAPI document, so a change on the server side fails the type check here.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { safeNextPath, loginPathFor } from '../features/auth/redirect';
+import { safeNextPath, loginPathFor } from './auth/redirect';
 import { ApiError, apiRequest, errorMessage, sentence } from './http';
 import { getToken, setToken } from './token';
 

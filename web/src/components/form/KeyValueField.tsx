@@ -6,6 +6,8 @@ import { useBoundField } from './useBoundField';
 
 type Row = { key: string; value: string };
 
+const monospaceInput = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+
 function toRows(value: unknown): Row[] {
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value as Record<string, unknown>).map(([key, v]) => ({
@@ -73,7 +75,7 @@ export function KeyValueField({
                 update(rows.map((r, i) => (i === index ? { ...r, key: event.currentTarget.value } : r)))
               }
               style={{ flex: 1 }}
-              ff="monospace"
+              styles={monospaceInput}
             />
             <ValueInput
               aria-label={`${label}: ${valueLabel} ${index + 1}`}
@@ -83,7 +85,7 @@ export function KeyValueField({
                 update(rows.map((r, i) => (i === index ? { ...r, value: event.currentTarget.value } : r)))
               }
               style={{ flex: 1.4 }}
-              ff="monospace"
+              styles={monospaceInput}
             />
             <ActionIcon
               variant="subtle"

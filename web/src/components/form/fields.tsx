@@ -1,7 +1,10 @@
-import { NumberInput, Select, Switch, TagsInput, TextInput, type ComboboxItem } from '@mantine/core';
+import { NumberInput, PasswordInput, Select, Switch, TagsInput, TextInput, type ComboboxItem } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { describe } from './FieldWarning';
 import { useBoundField } from './useBoundField';
+
+/** Code-like values (names, images, quantities) in the monospace font; the label keeps the UI font. */
+const monospaceInput = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 
 interface BaseProps {
   /** The form path, e.g. `workloads.0.containers.1.image`. */
@@ -11,16 +14,21 @@ interface BaseProps {
   required?: boolean;
 }
 
-/** Text; when `optional`, clearing it removes the field instead of sending an empty string. */
+/**
+ * Text; when `optional`, clearing it removes the field instead of sending an empty string. A `secret`
+ * value is hidden until the person asks to see it.
+ */
 export function TextField({
   optional = false,
   placeholder,
   monospace = false,
+  secret = false,
   ...props
-}: BaseProps & { optional?: boolean; placeholder?: string; monospace?: boolean }) {
+}: BaseProps & { optional?: boolean; placeholder?: string; monospace?: boolean; secret?: boolean }) {
   const { field, error, warning } = useBoundField(props.name);
+  const Input = secret ? PasswordInput : TextInput;
   return (
-    <TextInput
+    <Input
       label={props.label}
       description={describe(props.description, warning)}
       required={props.required}
@@ -34,7 +42,7 @@ export function TextField({
       }}
       onBlur={field.onBlur}
       error={error}
-      ff={monospace ? 'monospace' : undefined}
+      styles={monospace ? monospaceInput : undefined}
     />
   );
 }
@@ -155,7 +163,7 @@ export function QuantityField({ placeholder, ...props }: BaseProps & { placehold
       }}
       onBlur={field.onBlur}
       error={error}
-      ff="monospace"
+      styles={monospaceInput}
     />
   );
 }

@@ -8,7 +8,7 @@ import { EmptyState } from '../../../components/ui/EmptyState';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { PageHeader } from '../../../components/ui/PageHeader';
 import { errorMessage } from '../../../lib/http';
-import { useClusters } from '../../clusters/api/clusters';
+import { useClusters } from '../../../api/clusters';
 import { deploymentStatuses, useDeployments } from '../api/deployments';
 import { relativeTime } from '../time';
 import { StatusBadge } from './StatusBadge';

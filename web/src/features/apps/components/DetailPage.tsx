@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { errorMessage } from '../../../lib/http';
-import { useClusters } from '../../clusters/api/clusters';
+import { useClusters } from '../../../api/clusters';
 import { useDeployment } from '../api/deployments';
 import { relativeTime } from '../time';
 import { DeleteApplicationModal } from './DeleteApplicationModal';

@@ -4,7 +4,7 @@ import { useParams, useSearchParams } from 'react-router';
 import type { AppSpec } from '../../../api/appspec';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { errorMessage } from '../../../lib/http';
-import { useClusters } from '../../clusters/api/clusters';
+import { useClusters } from '../../../api/clusters';
 import { useDeployment } from '../api/deployments';
 import { AppEditor, type EditorStart } from './AppEditor';
 import { clearDraft, readDraft } from './draft';

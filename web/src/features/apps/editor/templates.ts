@@ -15,9 +15,19 @@ function idOf(path: string): string {
   return path.replace(/^.*\//, '').replace(/\.yaml$/, '');
 }
 
+// Words of the example file names that are spelled a particular way.
+const spelled: Record<string, string> = {
+  api: 'API',
+  postgres: 'PostgreSQL',
+  statefulset: 'StatefulSet',
+  replicaset: 'ReplicaSet',
+  job: 'Job',
+};
+
 function titleOf(id: string): string {
-  const words = id.replace(/-/g, ' ');
-  return words[0]!.toUpperCase() + words.slice(1);
+  const words = id.split('-').map((word) => spelled[word] ?? word);
+  const title = words.join(' ');
+  return title[0]!.toUpperCase() + title.slice(1);
 }
 
 function source(id: string): (() => Promise<string>) | undefined {

@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { z } from 'zod';
+import { passwordRule } from '../../../api/schemas';
 import { authResponseSchema } from '../../../api/schemas';
 import type { AuthResponse, RegisterRequest } from '../../../api/types';
 import { apiRequest } from '../../../lib/http';
@@ -11,7 +12,6 @@ export const usernameRule = z
   .max(32, 'Use at most 32 characters')
   .regex(/^[a-z0-9_-]+$/, 'Use only lowercase letters, digits, "-" and "_"');
 
-export const passwordRule = z.string().min(10, 'Use at least 10 characters');
 
 export const registerRequestSchema = z
   .object({

@@ -1,7 +1,7 @@
 import { Box, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Logo } from '../../../components/ui/BrandMark';
-import { ThemeToggle } from '../../shell/components/ThemeToggle';
+import { ThemeToggle } from '../../../components/ui/ThemeToggle';
 import classes from './AuthLayout.module.css';
 
 /** The frame of the signed-out pages: brand above a centred card, theme toggle in the corner. */

@@ -1,6 +1,6 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { safeNextPath } from '../redirect';
-import { useToken } from '../session';
+import { safeNextPath } from '../../../lib/auth/redirect';
+import { useToken } from '../../../lib/auth/session';
 
 /**
  * Wraps the login and registration pages: once a token exists (just signed in, or a signed-in person

@@ -7,8 +7,8 @@ import type { LoginRequest } from '../../../api/types';
 import { FormAlert } from '../../../components/ui/FormAlert';
 import { applyServerErrors } from '../../../lib/formErrors';
 import { loginRequestSchema, useLogin } from '../api/login';
-import { safeNextPath } from '../redirect';
-import { useStartSession } from '../session';
+import { safeNextPath } from '../../../lib/auth/redirect';
+import { useStartSession } from '../../../lib/auth/session';
 import { AuthLayout } from './AuthLayout';
 
 export function LoginPage() {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useNavigate } from 'react-router';
 import { FullPageLoader } from '../../../components/ui/FullPageLoader';
-import { useEndSession } from '../session';
+import { useEndSession } from '../../../lib/auth/session';
 
 /** /logout: the token is stateless on the server, so signing out is dropping it here. */
 export function LogoutPage() {

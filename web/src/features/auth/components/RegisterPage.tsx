@@ -6,7 +6,7 @@ import type { RegisterRequest } from '../../../api/types';
 import { FormAlert } from '../../../components/ui/FormAlert';
 import { applyServerErrors } from '../../../lib/formErrors';
 import { registerRequestSchema, useRegister } from '../api/register';
-import { useStartSession } from '../session';
+import { useStartSession } from '../../../lib/auth/session';
 import { AuthLayout } from './AuthLayout';
 
 export function RegisterPage() {

@@ -2,10 +2,10 @@ import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { FullPageLoader } from '../../../components/ui/FullPageLoader';
 import { errorMessage } from '../../../lib/http';
-import { useMe } from '../api/me';
+import { useMe } from '../../../lib/auth/me';
 import { CurrentUserContext } from '../../../lib/auth/currentUser';
-import { loginPathFor } from '../redirect';
-import { useToken } from '../session';
+import { loginPathFor } from '../../../lib/auth/redirect';
+import { useToken } from '../../../lib/auth/session';
 
 /**
  * Guards the signed-in pages. Without a token — never signed in, signed out, or cleared by a 401 —

@@ -6,7 +6,7 @@ import { Controller, useForm, useWatch } from 'react-hook-form';
 import type { CreateClusterRequest } from '../../../api/types';
 import { FormAlert } from '../../../components/ui/FormAlert';
 import { applyServerErrors } from '../../../lib/formErrors';
-import { useCreateCluster } from '../api/clusters';
+import { useCreateCluster } from '../../../api/clusters';
 import { readContexts } from '../kubeconfig';
 
 interface Values {
@@ -140,7 +140,7 @@ export function AddClusterModal({ opened, onClose }: { opened: boolean; onClose:
                       autosize
                       minRows={6}
                       maxRows={14}
-                      ff="monospace"
+                      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                       fz="xs"
                       value={field.value}
                       onChange={(event) => loadKubeconfig(event.currentTarget.value)}
@@ -186,7 +186,7 @@ export function AddClusterModal({ opened, onClose }: { opened: boolean; onClose:
                   description="Leave empty when the server's certificate is signed by a public CA."
                   autosize
                   minRows={3}
-                  ff="monospace"
+                  styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                   fz="xs"
                   {...register('certificateAuthorityData')}
                   error={formState.errors.certificateAuthorityData?.message}

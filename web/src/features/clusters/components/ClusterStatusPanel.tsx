@@ -1,7 +1,7 @@
 import { Alert, Badge, Code, Group, List, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
 import { IconCircleCheck, IconCircleDashed, IconPlugConnectedX } from '@tabler/icons-react';
 import { errorMessage } from '../../../lib/http';
-import { useClusterStatus } from '../api/clusters';
+import { useClusterStatus } from '../../../api/clusters';
 
 /** Reachability, version, optional APIs (with how to install a missing one) and what the credentials may do. */
 export function ClusterStatusPanel({ clusterId }: { clusterId: string }) {

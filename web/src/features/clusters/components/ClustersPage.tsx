@@ -6,7 +6,7 @@ import { ErrorState } from '../../../components/ui/ErrorState';
 import { PageHeader } from '../../../components/ui/PageHeader';
 import { useCurrentUser } from '../../../lib/auth/currentUser';
 import { errorMessage } from '../../../lib/http';
-import { useClusters } from '../api/clusters';
+import { useClusters } from '../../../api/clusters';
 import { AddClusterModal } from './AddClusterModal';
 import { ClusterStatusPanel } from './ClusterStatusPanel';
 import { DetectedClusters } from './DetectedClusters';

@@ -1,7 +1,7 @@
 import { Badge, Button, Card, Code, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { errorMessage } from '../../../lib/http';
-import { useCreateCluster, useDetectedClusters } from '../api/clusters';
+import { useCreateCluster, useDetectedClusters } from '../../../api/clusters';
 
 /** Kubeconfig files and the in-cluster account found on the server's host (administrators), one click each. */
 export function DetectedClusters() {

@@ -4,8 +4,8 @@ import { authResponseSchema } from '../../../api/schemas';
 import type { AuthResponse, PasswordChange } from '../../../api/types';
 import { apiRequest } from '../../../lib/http';
 import { setToken } from '../../../lib/token';
-import { meQueryKey } from '../../auth/api/me';
-import { passwordRule } from '../../auth/api/register';
+import { meQueryKey } from '../../../lib/auth/me';
+import { passwordRule } from '../../../api/schemas';
 
 /** The form adds a confirmation field that never leaves the browser. */
 export const passwordFormSchema = z

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { User } from '../../../api/types';
 import { FormAlert } from '../../../components/ui/FormAlert';
 import { applyServerErrors } from '../../../lib/formErrors';
-import { initials } from '../../shell/components/UserMenu';
-import { useUpdateMe } from '../api/updateMe';
+import { initials } from '../../../components/ui/initials';
+import { useUpdateMe } from '../../../lib/auth/updateMe';
 
 const displayNameSchema = z.object({
   displayName: z.string().trim().max(64, 'Use at most 64 characters'),

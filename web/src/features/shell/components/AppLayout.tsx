@@ -6,7 +6,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { Logo } from '../../../components/ui/BrandMark';
 import { useCurrentUser } from '../../../lib/auth/currentUser';
 import classes from './AppLayout.module.css';
-import { ThemeToggle } from './ThemeToggle';
+import { ThemeToggle } from '../../../components/ui/ThemeToggle';
 import { UserMenu } from './UserMenu';
 
 interface NavItem {

@@ -1,16 +1,10 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconLogout, IconMoon, IconSun, IconUserCircle } from '@tabler/icons-react';
 import { Link } from 'react-router';
+import { initials } from '../../../components/ui/initials';
 import type { User } from '../../../api/types';
-import { useThemeToggle } from '../useThemeToggle';
+import { useThemeToggle } from '../../../lib/theme/useThemeToggle';
 import classes from './AppLayout.module.css';
-
-export function initials(user: Pick<User, 'displayName' | 'username'>): string {
-  const name = user.displayName?.trim() || user.username;
-  const parts = name.split(/[\s._-]+/).filter(Boolean);
-  const letters = parts.length > 1 ? `${parts[0]?.[0] ?? ''}${parts[1]?.[0] ?? ''}` : name.slice(0, 2);
-  return letters.toUpperCase();
-}
 
 export function UserMenu({ user }: { user: User }) {
   const { theme, toggle } = useThemeToggle();

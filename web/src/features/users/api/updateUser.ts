@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { userSchema } from '../../../api/schemas';
 import type { AdminUserUpdate, User } from '../../../api/types';
 import { apiRequest } from '../../../lib/http';
-import { meQueryKey } from '../../auth/api/me';
+import { meQueryKey } from '../../../lib/auth/me';
 import { usersQueryKey } from './listUsers';
 
 export function updateUser(id: string, body: AdminUserUpdate): Promise<User> {

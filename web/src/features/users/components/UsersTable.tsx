@@ -2,7 +2,7 @@ import { Avatar, Badge, Group, Select, Switch, Table, Text } from '@mantine/core
 import { notifications } from '@mantine/notifications';
 import type { Role, User } from '../../../api/types';
 import { errorMessage } from '../../../lib/http';
-import { initials } from '../../shell/components/UserMenu';
+import { initials } from '../../../components/ui/initials';
 import { useUpdateUser } from '../api/updateUser';
 import classes from './UsersTable.module.css';
 

@@ -5,7 +5,7 @@ import { describe } from '../../../../components/form/FieldWarning';
 import { KeyValueField } from '../../../../components/form/KeyValueField';
 import { useFieldIssues } from '../../../../lib/form/issues';
 import { sentence } from '../../../../lib/http';
-import { useClusterStatus, useClusters } from '../../../clusters/api/clusters';
+import { useClusterStatus, useClusters } from '../../../../api/clusters';
 
 /** The namespace: picked from the cluster's namespaces, or typed to create a new one. */
 function NamespaceField({ clusterId }: { clusterId: string | null }) {

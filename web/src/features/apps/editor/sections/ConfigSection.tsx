@@ -16,7 +16,7 @@ function DotenvField({ name }: { name: string }) {
       description="KEY=value lines, e.g. pasted from a .env file."
       autosize
       minRows={2}
-      ff="monospace"
+      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
       fz="xs"
       name={field.name}
       ref={field.ref}
@@ -87,7 +87,7 @@ function Secrets() {
               <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
                 <TextField name={`secrets.${index}.registry.server`} label="Registry" placeholder="ghcr.io" />
                 <TextField name={`secrets.${index}.registry.username`} label="Username" />
-                <TextField name={`secrets.${index}.registry.password`} label="Password" />
+                <TextField name={`secrets.${index}.registry.password`} label="Password" secret />
               </SimpleGrid>
             )}
             {type === 'tls' && (

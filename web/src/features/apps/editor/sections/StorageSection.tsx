@@ -3,7 +3,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
 import type { AppSpec } from '../../../../api/appspec';
 import { QuantityField, SelectField, StringListField, TextField } from '../../../../components/form/fields';
-import { useClusterStatus } from '../../../clusters/api/clusters';
+import { useClusterStatus } from '../../../../api/clusters';
 import { ItemCard } from './ItemCard';
 
 export function StorageSection({ clusterId }: { clusterId: string | null }) {

@@ -7,14 +7,16 @@ import { KeyValueField } from '../../../../components/form/KeyValueField';
 import { ContainerFields } from './ContainerFields';
 import { ItemCard } from './ItemCard';
 
-const kinds: { value: WorkloadKind; label: string }[] = [
-  { value: 'Deployment', label: 'Deployment — long-running, rolling updates' },
-  { value: 'StatefulSet', label: 'StatefulSet — stable identities and volumes' },
-  { value: 'Job', label: 'Job — runs to completion' },
-  { value: 'CronJob', label: 'CronJob — a Job on a schedule' },
-  { value: 'ReplicaSet', label: 'ReplicaSet — replicas without rollouts' },
-  { value: 'Pod', label: 'Pod — a single bare pod' },
-];
+const kindHelp: Record<WorkloadKind, string> = {
+  Deployment: 'Long-running and replicated, with rolling updates.',
+  StatefulSet: 'Stable identities and a volume per replica.',
+  Job: 'Runs to completion.',
+  CronJob: 'A Job on a schedule.',
+  ReplicaSet: 'Replicas without rollouts.',
+  Pod: 'A single bare pod.',
+};
+
+const kinds = Object.keys(kindHelp);
 
 /** What only some kinds have: replicas and strategy, the StatefulSet's Service, Job limits, the schedule. */
 function KindSettings({ base }: { base: string }) {
@@ -112,7 +114,13 @@ export function WorkloadsSection() {
           >
             <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
               <TextField name={`${base}.name`} label="Workload name" required monospace />
-              <SelectField name={`${base}.kind`} label="Kind" data={kinds} placeholder="Deployment" />
+              <SelectField
+                name={`${base}.kind`}
+                label="Kind"
+                data={kinds}
+                placeholder="Deployment"
+                description={kindHelp[(values?.[index]?.kind as WorkloadKind | undefined) ?? 'Deployment']}
+              />
             </SimpleGrid>
             <KindSettings base={base} />
             <Containers base={base} />

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
-import { objectWith } from '../../../api/schemas';
-import type { Cluster, ClusterStatus, CreateClusterRequest, DetectedView } from '../../../api/types';
-import { apiRequest } from '../../../lib/http';
+import { objectWith } from './schemas';
+import type { Cluster, ClusterStatus, CreateClusterRequest, DetectedView } from './types';
+import { apiRequest } from '../lib/http';
 
 export const clustersQueryKey = ['clusters'] as const;
 

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { userSchema } from '../../../api/schemas';
-import type { ProfileUpdate, User } from '../../../api/types';
-import { apiRequest } from '../../../lib/http';
-import { meQueryKey } from '../../auth/api/me';
+import { userSchema } from '../../api/schemas';
+import type { ProfileUpdate, User } from '../../api/types';
+import { apiRequest } from '../http';
+import { meQueryKey } from './me';
 
 export function updateMe(body: ProfileUpdate): Promise<User> {
   return apiRequest('/api/v1/auth/me', { method: 'PATCH', body, schema: userSchema });

@@ -1,6 +1,6 @@
 import { ActionIcon, Tooltip } from '@mantine/core';
 import { IconMoon, IconSun } from '@tabler/icons-react';
-import { useThemeToggle } from '../useThemeToggle';
+import { useThemeToggle } from '../../lib/theme/useThemeToggle';
 
 export function ThemeToggle() {
   const { theme, toggle } = useThemeToggle();

@@ -1,8 +1,8 @@
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { setToken } from '../../../lib/token';
-import { json, makeUser, mockApi } from '../../../test/mockApi';
-import { renderApp } from '../../../test/renderApp';
+import { setToken } from '../../lib/token';
+import { json, makeUser, mockApi } from '../../test/mockApi';
+import { renderApp } from '../../test/renderApp';
 
 describe('theme toggle', () => {
   it('switches the scheme, keeps it in localStorage and saves it to the preferences', async () => {

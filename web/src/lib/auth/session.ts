@@ -2,9 +2,9 @@ import { useMantineColorScheme } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
 import type { AuthResponse } from '../../api/types';
-import { clearToken, getToken, setToken, subscribeToken } from '../../lib/token';
-import { themePreference } from '../shell/theme';
-import { meQueryKey } from './api/me';
+import { clearToken, getToken, setToken, subscribeToken } from '../token';
+import { themePreference } from '../theme/theme';
+import { meQueryKey } from './me';
 
 /** The current session token; re-renders when it is set or cleared anywhere. */
 export function useToken(): string | null {

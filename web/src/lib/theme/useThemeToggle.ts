@@ -1,7 +1,7 @@
 import { useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useCallback } from 'react';
-import { getToken } from '../../lib/token';
-import { useUpdateMe } from '../profile/api/updateMe';
+import { getToken } from '../token';
+import { useUpdateMe } from '../auth/updateMe';
 import type { Theme } from './theme';
 
 /**

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { userSchema } from '../../../api/schemas';
-import type { User } from '../../../api/types';
-import { apiRequest } from '../../../lib/http';
+import { userSchema } from '../../api/schemas';
+import type { User } from '../../api/types';
+import { apiRequest } from '../http';
 
 export const meQueryKey = ['auth', 'me'] as const;
 

@@ -127,7 +127,7 @@ impl InClusterEnv {
         let env = Self {
             host: host.service_host.clone()?,
             port: host.service_port.clone()?,
-            dir: host.service_account_dir.clone(),
+            dir: moved_service_account_dir(&host.service_account_dir),
         };
         env.dir.join("token").is_file().then_some(env)
     }
@@ -156,6 +156,18 @@ impl InClusterEnv {
             .ok()
             .map(|text| text.trim().to_string())
             .filter(|text| !text.is_empty())
+    }
+}
+
+/// Moves the standard service account directory elsewhere (not in `--help`): lets the binary be
+/// run outside a pod against a real API server with files that server accepts.
+const SERVICE_ACCOUNT_DIR_VAR: &str = "KUBECHART_SERVICE_ACCOUNT_DIR";
+
+/// `dir`, or the directory named by [`SERVICE_ACCOUNT_DIR_VAR`] when `dir` is the standard one.
+fn moved_service_account_dir(dir: &Path) -> PathBuf {
+    match std::env::var_os(SERVICE_ACCOUNT_DIR_VAR) {
+        Some(moved) if dir == Path::new(SERVICE_ACCOUNT_DIR) && !moved.is_empty() => moved.into(),
+        _ => dir.to_path_buf(),
     }
 }
 

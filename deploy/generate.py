@@ -4,8 +4,8 @@
     python3 deploy/generate.py          # rewrite deploy/kubernetes/
     python3 deploy/generate.py --check  # exit 1 with a diff when deploy/kubernetes/ is stale
 
-The plain manifests are the chart with its default values, release `kubechart` in namespace
-`kubechart`, plus that namespace with the "restricted" Pod Security level enforced.
+The plain manifests are one file: the namespace `kubechart` with the "restricted" Pod Security
+level enforced, then the chart with its default values, release `kubechart` in that namespace.
 """
 
 from __future__ import annotations
@@ -93,11 +93,8 @@ def render(values: dict[str, Any] | None = None, name: str = RELEASE,
 
 def plain_manifests() -> dict[str, str]:
     """File name → content of deploy/kubernetes/."""
-    body = "---\n".join(f"# Source: {doc.template}\n{doc.text}" for doc in render())
-    return {
-        "namespace.yaml": HEADER + NAMESPACE_MANIFEST,
-        "kubechart.yaml": HEADER + body,
-    }
+    sources = [NAMESPACE_MANIFEST] + [f"# Source: {doc.template}\n{doc.text}" for doc in render()]
+    return {"kubechart.yaml": HEADER + "---\n".join(sources)}
 
 
 def main() -> int:

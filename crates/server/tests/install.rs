@@ -423,6 +423,52 @@ fn the_plain_manifests_are_the_chart_with_its_default_values() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plain_manifests_apply_with_kubectl_server_side() {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let kubeconfig = cluster.kubeconfig_path().to_path_buf();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("kubectl")
+            .args([
+                "apply",
+                "--server-side",
+                "--field-manager=kubechart-install-test",
+            ])
+            .arg("--kubeconfig")
+            .arg(kubeconfig)
+            .arg("-f")
+            .arg(repository().join("deploy/kubernetes/kubechart.yaml"))
+            .output()
+            .expect("kubectl runs (scripts/test.sh installs it)")
+    })
+    .await
+    .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for applied in [
+        "namespace/kubechart",
+        "serviceaccount/kubechart",
+        "clusterrole.rbac.authorization.k8s.io/kubechart",
+        "deployment.apps/kubechart",
+        "ingress.networking.k8s.io/kubechart",
+        "networkpolicy.networking.k8s.io/kubechart",
+    ] {
+        assert!(
+            printed.contains(&format!("{applied} serverside-applied")),
+            "{printed}"
+        );
+    }
+    let deployment = applied_deployment(&cluster).await;
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["serviceAccountName"],
+        "kubechart"
+    );
+}
+
 /// Applies every object server-side as KubeChart does (namespaces they need first); returns the
 /// objects read back.
 async fn apply_all(cluster: &TestCluster, objects: &[Value]) -> Vec<DynamicObject> {

@@ -234,9 +234,9 @@ fn nothing_to_import_is_one_problem_per_document() {
     )
     .unwrap_err();
     let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(paths, ["documents[0]", "documents[2]"]);
-    assert!(error.problems[0].message.contains("apiVersion"));
-    assert!(error.problems[1].message.contains("metadata.name"));
+    assert_eq!(paths, ["documents[0].apiVersion", "documents[2].metadata.name"]);
+    assert_eq!(error.problems[0].message, "is required");
+    assert!(error.problems[1].message.contains("'Bad_Name'"));
     let error = import_text("", &ImportOptions::default()).unwrap_err();
     assert_eq!(error.problems[0].path, "documents");
     let error = import_text("a: [1\n", &ImportOptions::default()).unwrap_err();

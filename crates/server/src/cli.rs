@@ -39,6 +39,9 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Show the health of every object of an app.
     Status(StatusArgs),
+    /// Turn existing manifests (files, `helm template` output, `kubectl get -o yaml`) into an
+    /// AppSpec that renders them back: the AppSpec on stdout, what became of each object on stderr.
+    Import(ImportArgs),
 }
 
 /// Which app and which cluster, as kubectl takes them.
@@ -115,6 +118,28 @@ pub struct StatusArgs {
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Manifests: multi-document YAML or JSON (a `List` too), or `-` to read stdin.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Namespace of the app; objects in other namespaces are refused. Default: the objects' own.
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
+    /// Name of the app. Default: from the objects' `app.kubernetes.io/name` (or `app`) labels.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Output format of the AppSpec.
+    #[arg(short = 'o', long, value_enum, default_value_t = SpecFormat::Yaml)]
+    pub output: SpecFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SpecFormat {
+    Yaml,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

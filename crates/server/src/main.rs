@@ -37,6 +37,7 @@ async fn main() -> ExitCode {
         }
         Command::Delete(args) => commands::delete(args).await,
         Command::Status(args) => commands::status(args).await,
+        Command::Import(args) => commands::import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -223,10 +223,35 @@ export interface paths {
         put: operations["update_deployment"];
         post?: never;
         /**
-         * Forget a deployment: hidden from lists, its revisions and audit trail kept. A deployment
-         *     that was applied is forgotten only with `keepResources=true`, leaving its objects running.
+         * Delete a deployment. Its objects (cluster-scoped ones included; see `GET …/delete-preview`)
+         *     are removed from the cluster by a background operation, answered with 202 and its id; once
+         *     they are gone the record is hidden from lists and lookups (its revisions and audit trail
+         *     stay). When the operation fails, the record stays and a new delete retries. A deployment never
+         *     applied, or deleted with `keepResources=true` (its objects keep running, unmanaged), is hidden
+         *     at once: 204.
          */
         delete: operations["delete_deployment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/delete-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The objects deleting the deployment would remove, read from the live cluster: every object
+         *     of the app's recorded set and last applied revision that the cluster holds labelled as a
+         *     member of the app, cluster-scoped ones included. Empty for a deployment never applied.
+         */
+        get: operations["delete_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -243,7 +268,7 @@ export interface paths {
         put?: never;
         /**
          * Deploy a revision (default: the latest). The operation is recorded, then runs in the
-         *     background; follow it with `GET …/operations/{operationId}`.
+         *     background; follow it with `GET …/operations/{operationId}`. An empty body is `{}`.
          */
         post: operations["deploy_deployment"];
         delete?: never;
@@ -264,9 +289,71 @@ export interface paths {
         /**
          * What deploying a revision (default: the latest) would do, object by object, against the live
          *     cluster: action, YAML diff, field conflicts, owners of objects it would adopt, and problems at
-         *     their AppSpec paths. Nothing is changed.
+         *     their AppSpec paths. Nothing is changed. An empty body is `{}`.
          */
         post: operations["diff_deployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events about the deployment's objects and their pods: Warnings first, then newest first. */
+        get: operations["deployment_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A revision as a download: `format=yaml` (default) gives its manifests as one file
+         *     (`<name>-r<revision>.yaml`); `format=helm` gives a Helm chart archive
+         *     (`<name>-0.<revision>.0.tgz`) whose values.yaml holds the image of every container and the
+         *     replica count of every workload, and whose templates render the same objects with the
+         *     default values. Secret values are redacted unless the owner asks for them with
+         *     `includeSecrets=true`.
+         */
+        get: operations["export_deployment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The log of a container of one of the deployment's pods, as plain text. With `follow=true`
+         *     the answer stays open and new lines arrive as they are written, until the container stops,
+         *     the client goes away or the server shuts down.
+         */
+        get: operations["deployment_logs"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -285,6 +372,27 @@ export interface paths {
          *     error and times.
          */
         get: operations["get_operation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{id}/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every object of the deployment with its live health; workloads with their pods (phase,
+         *     readiness, restarts, node, container states). Kinds without live status (ConfigMap, Secret,
+         *     RBAC…) are listed as `Untracked`. Empty while the deployment was never applied.
+         */
+        get: operations["deployment_resources"];
         put?: never;
         post?: never;
         delete?: never;
@@ -347,6 +455,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/deployments/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll back: the chosen revision's spec becomes the newest revision (rolling back to 3 of 7
+         *     makes revision 8; none is added when the newest already has that spec) and is deployed like
+         *     `POST …/deploy`.
+         */
+        post: operations["rollback_deployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import manifests into an AppSpec. Input that cannot be imported at all is a 422 whose
+         *     `fields` name the document and field (`documents[2].metadata.name`), or `namespace`.
+         */
+        post: operations["import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/render": {
         parameters: {
             query?: never;
@@ -398,6 +547,67 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live status over a WebSocket (JSON text frames).
+         * @description Open it with a ticket from `POST /api/v1/ws/ticket`. A page may open it only from the
+         *     server's own origin or one of `KUBECHART_ALLOWED_ORIGINS` (403 otherwise); a missing,
+         *     expired or used ticket gets 401, before the upgrade.
+         *
+         *     The client sends `LiveClientMessage`s: `{"type":"subscribe","deploymentId":…}`,
+         *     `{"type":"unsubscribe","deploymentId":…}`, `{"type":"subscribeList"}`,
+         *     `{"type":"unsubscribeList"}`. The server sends `LiveServerMessage`s, each with `type` and
+         *     `seq` (one more than the previous message on the connection):
+         *
+         *     - `status`: a deployment's `status`, `reason` and `objects` (each with its health). First on
+         *       `subscribe` (a snapshot), then whenever one of them changes. For `subscribeList`, a
+         *       `status` without `objects` for each change of one of the caller's deployments.
+         *     - `statusList`: the snapshot of `subscribeList`, every deployment of the caller.
+         *     - `progress`: one object's state during a deploy or delete (`operationId`, `object`,
+         *       `state`, `message`).
+         *     - `event`: a Warning event about one of the app's objects or their pods.
+         *     - `error`: `code` `malformed` (the connection stays open), `not_found` (a deployment the
+         *       caller cannot see: nothing else is sent about it), `unavailable` or `limit`.
+         *
+         *     A client that falls behind loses messages and gets a fresh snapshot (`status` or
+         *     `statusList`) instead. The server pings every 20 seconds and closes a connection that stays
+         *     silent for a minute or does not read; at shutdown it closes with code 1001.
+         */
+        get: operations["connect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ws/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time ticket, valid for 30 seconds, that opens a WebSocket on `/api/v1/ws` (browsers
+         *     cannot send the bearer token with a WebSocket). Any replica accepts it.
+         */
+        post: operations["create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -439,7 +649,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database is reachable; 503 while it is not, 200 again as soon as it is back. */
+        /**
+         * The database is reachable and takes writes; 503 while it is not (or while deployment statuses
+         *     cannot be stored), 200 again as soon as it is back.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -521,6 +734,11 @@ export interface components {
             field: string;
             manager: string;
         };
+        /**
+         * @description What a container is doing.
+         * @enum {string}
+         */
+        ContainerState: "waiting" | "running" | "terminated" | "unknown";
         /** @description `POST /api/v1/clusters`. */
         CreateClusterRequest: {
             /** @description The namespace deployments go to unless they name one; default: the context's namespace. */
@@ -540,9 +758,24 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** @description The answer to a deploy: the operation that carries it out. */
+        /** @description The answer to a delete that removes the objects from the cluster. */
+        DeleteAcceptedView: {
+            operationId: string;
+        };
+        /** @description `GET /api/v1/deployments/{id}/delete-preview`. */
+        DeletePreviewView: {
+            /** @description Every object of the app found in the cluster; empty for a deployment never applied. */
+            objects: components["schemas"]["PreviewObjectView"][];
+        };
+        /** @description The answer to a deploy or rollback: the operation that carries it out. */
         DeployAcceptedView: {
             operationId: string;
+            /**
+             * Format: int32
+             * @description The revision it applies (for a rollback: the new revision with the chosen spec, or the
+             *     latest when it already had that spec).
+             */
+            revision: number;
         };
         /** @description `POST /api/v1/deployments/{id}/deploy`. */
         DeployRequest: {
@@ -589,6 +822,19 @@ export interface components {
             items: components["schemas"]["DeploymentSummary"][];
             /** @description Pass it as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        /** @description `GET /api/v1/deployments/{id}/resources`. */
+        DeploymentResources: {
+            /**
+             * Format: int32
+             * @description The revision the objects come from; absent while nothing was applied.
+             */
+            appliedRevision: number | null;
+            health: components["schemas"]["LiveHealth"] | null;
+            /** @description Every object of the app in apply order; empty while nothing was applied. */
+            objects: components["schemas"]["LiveObject"][];
+            status: components["schemas"]["DeploymentStatus"];
+            statusReason: string | null;
         };
         /**
          * @description Where a deployment stands.
@@ -701,9 +947,39 @@ export interface components {
             /** @description Path of the field in the request, e.g. `password` or `workloads[0].containers[1].image`. */
             path: string;
         };
+        /**
+         * @description An object's health, in kstatus' words.
+         * @enum {string}
+         */
+        HealthStateView: "Current" | "InProgress" | "Failed" | "Terminating" | "NotFound";
         IdentityView: {
             groups: string[];
             username: string;
+        };
+        ImportRequest: {
+            /** @description Name of the app. Default: from the objects' labels. */
+            name?: string | null;
+            /**
+             * @description Namespace of the app; objects in other namespaces are refused. Default: the objects' own
+             *     (required when they are in several).
+             */
+            namespace?: string | null;
+            /** @description The manifests: multi-document YAML or JSON (one object, an array, or a `List`). */
+            yaml: string;
+        };
+        ImportResponse: {
+            /**
+             * @description Per object (`objects[]`: `document`, `kind`, `name`, `outcome` form | extraObject |
+             *     refused, `entry`, `formFields`, `overrideFields`, `removedFields`, `droppedFields`,
+             *     `reason`) and in total (`summary`).
+             */
+            report: {
+                [key: string]: unknown;
+            };
+            /** @description The AppSpec (see `kubechart schema`); Secret values are those of the input. */
+            spec: {
+                [key: string]: unknown;
+            };
         };
         KindPermissionView: {
             allowed: string[];
@@ -719,15 +995,221 @@ export interface components {
             /** @description The kubeconfig YAML. */
             kubeconfig: string;
         };
+        /** @description A message from the client. */
+        LiveClientMessage: {
+            deployment_id: string;
+            /** @enum {string} */
+            type: "subscribe";
+        } | {
+            deployment_id: string;
+            /** @enum {string} */
+            type: "unsubscribe";
+        } | {
+            /** @enum {string} */
+            type: "subscribeList";
+        } | {
+            /** @enum {string} */
+            type: "unsubscribeList";
+        };
+        /** @description One container of a pod, init containers included. */
+        LiveContainer: {
+            image: string;
+            /** @description An init container (runs to completion before the others start). */
+            init: boolean;
+            message: string | null;
+            name: string;
+            ready: boolean;
+            /** @description Why it waits or ended, e.g. `ImagePullBackOff`, `CrashLoopBackOff`, `Completed`. */
+            reason: string | null;
+            /** Format: int32 */
+            restarts: number;
+            state: components["schemas"]["ContainerState"];
+        };
+        /** @description A request the server could not follow; the connection stays open. */
+        LiveErrorMessage: {
+            /**
+             * @description `malformed` (not a message this protocol knows), `not_found` (no such deployment for
+             *     the caller) or `unavailable` (the database could not be reached; try again).
+             */
+            code: string;
+            /** @description The deployment the failed request named, when it named one. */
+            deploymentId?: string | null;
+            message: string;
+            /** Format: int64 */
+            seq: number;
+        };
+        /** @description `GET /api/v1/deployments/{id}/events`: Warnings first, then newest first. */
+        LiveEvent: {
+            /**
+             * Format: int64
+             * @description How many times it happened.
+             */
+            count: number;
+            /** @description When it last happened (RFC 3339), when the cluster says. */
+            lastSeen: string | null;
+            message: string;
+            /** @description The object the event is about (one of the app's, or a pod or ReplicaSet it owns). */
+            object: components["schemas"]["LiveObjectRef"];
+            reason: string;
+            /** @description `Warning` or `Normal`. */
+            type: string;
+        };
+        /** @description A Warning event about one of the app's objects or what they own (pods included). */
+        LiveEventMessage: {
+            /**
+             * Format: int64
+             * @description How many times it happened.
+             */
+            count: number;
+            deploymentId: string;
+            /** @description When it last happened (RFC 3339), when known. */
+            lastSeen?: string | null;
+            message: string;
+            object: components["schemas"]["ObjectRefView"];
+            /** @description The machine-readable reason, e.g. `BackOff`. */
+            reason: string;
+            /** Format: int64 */
+            seq: number;
+        };
+        /** @description A health state and why, in a few plain words. */
+        LiveHealth: {
+            reason: string;
+            state: components["schemas"]["LiveState"];
+        };
+        /** @description One object of the app and how it is doing. */
+        LiveObject: components["schemas"]["LiveObjectRef"] & {
+            health: components["schemas"]["LiveHealth"];
+            /** @description The pods the workload runs now (a bare Pod lists itself); absent for other kinds. */
+            pods?: components["schemas"]["LivePod"][] | null;
+        };
+        /** @description Which object. */
+        LiveObjectRef: {
+            apiVersion: string;
+            kind: string;
+            name: string;
+            /** @description Absent for cluster-scoped objects. */
+            namespace?: string | null;
+        };
+        /** @description One pod of a workload. */
+        LivePod: {
+            /**
+             * Format: int64
+             * @description Seconds since the pod was created.
+             */
+            ageSeconds: number | null;
+            /** Format: int32 */
+            containerCount: number;
+            containers: components["schemas"]["LiveContainer"][];
+            /** Format: date-time */
+            createdAt: string | null;
+            /** @description Its health, with the reason of a container that does not start. */
+            health: components["schemas"]["LiveHealth"];
+            name: string;
+            namespace: string;
+            /** @description The node it was scheduled to; absent while unscheduled. */
+            node: string | null;
+            /** @description `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`. */
+            phase: string;
+            /**
+             * Format: int32
+             * @description Containers ready, of `containerCount` (init containers not counted).
+             */
+            readyContainers: number;
+            /**
+             * Format: int32
+             * @description Restarts of every container together.
+             */
+            restarts: number;
+        };
+        /** @description One object's progress in a running operation (the states of the operation's `objects`). */
+        LiveProgressMessage: {
+            deploymentId: string;
+            /** @description Why it failed or was not attempted. */
+            message?: string | null;
+            object: components["schemas"]["ObjectRefView"];
+            operationId: string;
+            /** Format: int64 */
+            seq: number;
+            /**
+             * @description `pending`, `applying`, `applied`, `unchanged`, `deleting`, `deleted`, `failed` or
+             *     `notAttempted`.
+             */
+            state: string;
+        };
+        /** @description A message from the server. */
+        LiveServerMessage: (components["schemas"]["LiveStatusMessage"] & {
+            /** @enum {string} */
+            type: "status";
+        }) | (components["schemas"]["LiveProgressMessage"] & {
+            /** @enum {string} */
+            type: "progress";
+        }) | (components["schemas"]["LiveEventMessage"] & {
+            /** @enum {string} */
+            type: "event";
+        }) | (components["schemas"]["LiveStatusListMessage"] & {
+            /** @enum {string} */
+            type: "statusList";
+        }) | (components["schemas"]["LiveErrorMessage"] & {
+            /** @enum {string} */
+            type: "error";
+        });
+        /**
+         * @description kstatus' states, and `Untracked` for kinds that have no live status (ConfigMap, Secret,
+         *     RBAC…): they are as applied and nothing about them changes on its own.
+         * @enum {string}
+         */
+        LiveState: "Current" | "InProgress" | "Failed" | "Terminating" | "NotFound" | "Untracked";
+        /** @description One deployment in a `statusList`. */
+        LiveStatusItem: {
+            deploymentId: string;
+            name: string;
+            namespace: string;
+            reason?: string | null;
+            status: components["schemas"]["DeploymentStatus"];
+        };
+        /**
+         * @description Every deployment of the caller with its status: the snapshot of `subscribeList`, sent first
+         *     and again after the connection fell behind.
+         */
+        LiveStatusListMessage: {
+            items: components["schemas"]["LiveStatusItem"][];
+            /** Format: int64 */
+            seq: number;
+        };
+        /**
+         * @description A deployment's status. Sent first on `subscribe` (a snapshot with every object), again after
+         *     the connection fell behind (a fresh snapshot), and whenever the status, its reason or an
+         *     object's health changes. For `subscribeList`, `objects` is absent.
+         */
+        LiveStatusMessage: {
+            deploymentId: string;
+            /**
+             * @description Every object of the applied revision with its health, in apply order; empty until the
+             *     deployment has been applied.
+             */
+            objects?: components["schemas"]["ObjectHealthView"][] | null;
+            /** @description Why, in words from the health engine or the last operation. */
+            reason?: string | null;
+            /** Format: int64 */
+            seq: number;
+            status: components["schemas"]["DeploymentStatus"];
+        };
         LoginRequest: {
             password: string;
             /** @description The username or the email address. */
             username: string;
         };
+        /** @description One object's health. */
+        ObjectHealthView: {
+            object: components["schemas"]["ObjectRefView"];
+            reason: string;
+            state: components["schemas"]["HealthStateView"];
+        };
         /**
          * @description Where one object is in an operation. While it runs: `pending`, `applying`, `applied`,
-         *     `unchanged`, `deleting`, `deleted`, `failed`, `notAttempted`; once finished: `created`,
-         *     `updated`, `unchanged`, `recreated`, `pruned`, `leftAlone`, `failed`, `notAttempted`.
+         *     `unchanged`, `deleting`, `deleted`, `failed`, `notAttempted`; once a deploy finished:
+         *     `created`, `updated`, `unchanged`, `recreated`, `pruned`, `leftAlone`, `failed`,
+         *     `notAttempted`; once a delete finished: `deleted`, `requested`, `stuck`, `leftAlone`, `failed`.
          */
         ObjectProgressView: {
             /** @description Why it failed or was not attempted. */
@@ -855,6 +1337,15 @@ export interface components {
             /** @description The AppSpec entry it comes from; empty for objects only the inventory knows. */
             specPath: string;
         };
+        /** @description One object a delete would remove, as the cluster holds it. */
+        PreviewObjectView: {
+            apiVersion: string;
+            clusterScoped: boolean;
+            kind: string;
+            name: string;
+            /** @description Absent for cluster-scoped objects. */
+            namespace?: string | null;
+        };
         ProfileUpdate: {
             /** @description A new display name; `null` clears it; absent leaves it unchanged. */
             displayName?: string | null;
@@ -919,6 +1410,21 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "member";
+        /** @description `POST /api/v1/deployments/{id}/rollback`. */
+        RollbackRequest: {
+            /**
+             * Format: int32
+             * @description The revision whose spec becomes the newest revision and is deployed.
+             */
+            revision: number;
+        };
+        /** @description A ticket that opens one WebSocket. */
+        SocketTicket: {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Pass it as `?ticket=` to `/api/v1/ws`; it works once. */
+            ticket: string;
+        };
         /** @description Where the credentials come from. */
         SourceRequest: (components["schemas"]["KubeconfigSourceRequest"] & {
             /** @enum {string} */
@@ -1819,7 +2325,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Forgotten */
+            /** @description A delete operation removes the objects from the cluster */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteAcceptedView"];
+                };
+            };
+            /** @description Hidden at once: never applied, or `keepResources=true` */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1850,8 +2365,73 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Applied to its cluster and `keepResources` is not set */
+            /** @description Another operation is running (`operation_in_progress`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePreviewView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The cluster credentials may not list the app's objects */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No cluster chosen, or the app's object set cannot be used */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The cluster cannot be reached */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2017,6 +2597,242 @@ export interface operations {
             };
         };
     };
+    deployment_events: {
+        parameters: {
+            query?: {
+                /** @description At most this many events, 1–1000; default 100. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveEvent"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The deployment has no cluster */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `limit` is out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The cluster cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_deployment: {
+        parameters: {
+            query?: {
+                /** @description `yaml` (default): the manifests as one multi-document file; `helm`: a chart archive. */
+                format?: string;
+                /** @description The revision to export; default: the latest. */
+                revision?: number;
+                /** @description Include Secret values in the clear (the owner only); default: redacted. */
+                includeSecrets?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                    "application/gzip": number[];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `includeSecrets=true` from someone other than the owner */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment or revision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `format`, `revision` or `includeSecrets` is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deployment_logs: {
+        parameters: {
+            query?: {
+                /** @description One of the app's pods (see `resources`). */
+                pod?: string;
+                /** @description The container; required when the pod has more than one. */
+                container?: string;
+                /** @description Only the last lines, 1–10000; default 1000. */
+                tail?: number;
+                /** @description The log of the previous (crashed) instance of the container. */
+                previous?: boolean;
+                /** @description Keep the answer open and stream new lines until the container stops. */
+                follow?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log, one line per line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment, or the pod is not one of its pods */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The deployment has no cluster, or the cluster has no such log now (a container still waiting, no previous instance) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `pod` or `container` missing or unknown (the message lists the choices), or a parameter out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The cluster cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_operation: {
         parameters: {
             query?: never;
@@ -2048,6 +2864,62 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deployment_resources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentResources"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The deployment has no cluster */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The cluster cannot be reached */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2168,6 +3040,123 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rollback_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Deployment id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployAcceptedView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such deployment or revision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No cluster chosen, the name is taken, or another operation is running (`operation_in_progress`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No `revision`, or the revision's AppSpec is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResponse"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing can be imported; `fields` name each problem */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2302,6 +3291,90 @@ export interface operations {
             };
             /** @description Would leave no enabled administrator */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    connect: {
+        parameters: {
+            query?: {
+                /** @description A ticket from `POST /api/v1/ws/ticket`. */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a WebSocket handshake */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or used ticket */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A page from an origin that may not open a socket */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SocketTicket"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

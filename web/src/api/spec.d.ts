@@ -97,6 +97,13 @@ export interface components {
             /** ClusterRoleBindings */
             clusterRoleBindings?: components["schemas"]["BindingSpec"][];
             /**
+             * Extra objects
+             * @description Any other Kubernetes object (e.g. a ServiceMonitor or a KEDA ScaledObject) as raw YAML/JSON:
+             *     it needs `apiVersion`, `kind` and `metadata.name`, gets the app's labels, annotations and
+             *     namespace, and is applied after the objects it may refer to.
+             */
+            extraObjects?: unknown[];
+            /**
              * Overrides
              * @description Extra fields the form does not model, merged (JSON merge patch) onto a generated object.
              */
@@ -153,6 +160,22 @@ export interface components {
             serviceAccount?: string | null;
             /** Pod annotations */
             podAnnotations?: {
+                [key: string]: string;
+            };
+            /**
+             * Pod labels
+             * @description Extra labels on the pods (the app's labels and the selector labels are always added).
+             */
+            podLabels?: {
+                [key: string]: string;
+            };
+            /**
+             * Selector labels
+             * @description The labels that identify this workload's pods (Deployment, StatefulSet, ReplicaSet). Empty:
+             *     the app's name and instance and the workload's name as component. Set when importing a
+             *     workload that already runs, because a selector cannot change once the workload exists.
+             */
+            selector?: {
                 [key: string]: string;
             };
             /** Job settings */
@@ -372,6 +395,12 @@ export interface components {
             subPath?: string | null;
             /** @description Mount read-only. */
             readOnly?: boolean;
+            /**
+             * Volume name
+             * @description Name of the pod volume (DNS-1123 label); defaults to the source name, with `cm-` for
+             *     ConfigMaps and `secret-` for Secrets. Claim templates always use the template's name.
+             */
+            volume?: string | null;
         };
         /** Mount source */
         MountSource: "persistentVolumeClaim" | "claimTemplate" | "configMap" | "secret" | "emptyDir";

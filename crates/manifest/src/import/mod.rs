@@ -112,8 +112,8 @@ pub(crate) struct Candidate {
     pub written: Value,
     /// Fields left out of `written`.
     pub dropped: Vec<String>,
-    /// Why it is not imported at all.
-    pub refused: Option<String>,
+    /// Why it is not imported at all, at the object's field it is about.
+    pub refused: Option<FieldError>,
 }
 
 fn run(documents: Vec<Document>, options: &ImportOptions) -> Result<Imported, ImportError> {
@@ -155,7 +155,7 @@ fn run(documents: Vec<Document>, options: &ImportOptions) -> Result<Imported, Im
                     match raw.entry(position) {
                         Entry::Occupied(_) => {
                             if let Some(candidate) = candidates.get_mut(position) {
-                                candidate.refused = Some(reason);
+                                candidate.refused = Some(FieldError::new("", reason));
                             }
                         }
                         Entry::Vacant(slot) => {
@@ -196,19 +196,22 @@ fn screen(document: Document) -> Candidate {
     };
     let (api_version, kind, name) = (text("/apiVersion"), text("/kind"), text("/metadata/name"));
     let refused = if !object.is_object() {
-        Some("is not an object".to_owned())
+        Some(FieldError::new("", "is not an object"))
     } else if api_version.is_empty() {
-        Some("apiVersion is required".to_owned())
+        Some(FieldError::new("apiVersion", "is required"))
     } else if kind.is_empty() {
-        Some("kind is required".to_owned())
+        Some(FieldError::new("kind", "is required"))
     } else if name.is_empty() {
         Some(if object.pointer("/metadata/generateName").is_some() {
-            "metadata.generateName makes a new object on every apply; give it a name".to_owned()
+            FieldError::new(
+                "metadata.generateName",
+                "makes a new object on every apply; give the object a name",
+            )
         } else {
-            "metadata.name is required".to_owned()
+            FieldError::new("metadata.name", "is required")
         })
     } else if let Err(problem) = name_rule(&kind, &name) {
-        Some(format!("metadata.name: {problem}"))
+        Some(FieldError::new("metadata.name", problem))
     } else {
         controller(&object)
     };
@@ -240,15 +243,18 @@ fn name_rule(kind: &str, name: &str) -> Result<(), String> {
 
 /// Objects a controller made (a Deployment's ReplicaSets and pods, a CronJob's Jobs) come back
 /// by importing the controller.
-fn controller(object: &Value) -> Option<String> {
+fn controller(object: &Value) -> Option<FieldError> {
     value::items(object, "/metadata/ownerReferences")
         .iter()
         .find(|owner| owner["controller"] == true)
         .map(|owner| {
-            format!(
-                "made by {} {}; import that instead",
-                owner["kind"].as_str().unwrap_or_default(),
-                owner["name"].as_str().unwrap_or_default()
+            FieldError::new(
+                "metadata.ownerReferences",
+                format!(
+                    "made by {} {}; import that instead",
+                    owner["kind"].as_str().unwrap_or_default(),
+                    owner["name"].as_str().unwrap_or_default()
+                ),
             )
         })
 }
@@ -288,8 +294,9 @@ fn namespace(candidates: &mut [Candidate], options: &ImportOptions) -> Result<St
         if let Some(other) = value::text(&candidate.object, "/metadata/namespace")
             && other != namespace
         {
-            candidate.refused = Some(format!(
-                "in namespace '{other}', not '{namespace}': import it as its own app"
+            candidate.refused = Some(FieldError::new(
+                "metadata.namespace",
+                format!("'{other}' is not '{namespace}': import it as its own app"),
             ));
         }
     }
@@ -300,9 +307,15 @@ fn refusals(candidates: &[Candidate]) -> ImportError {
     let mut problems: Vec<FieldError> = candidates
         .iter()
         .filter_map(|c| {
-            c.refused
-                .as_ref()
-                .map(|reason| FieldError::new(format!("documents[{}]", c.document), reason.clone()))
+            c.refused.as_ref().map(|reason| {
+                let at = format!("documents[{}]", c.document);
+                let path = if reason.path.is_empty() {
+                    at
+                } else {
+                    format!("{at}.{}", reason.path)
+                };
+                FieldError::new(path, reason.message.clone())
+            })
         })
         .collect();
     if problems.is_empty() {

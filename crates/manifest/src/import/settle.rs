@@ -202,7 +202,7 @@ fn base(candidate: &Candidate, outcome: Outcome) -> ObjectReport {
 
 fn refused(candidate: &Candidate) -> ObjectReport {
     ObjectReport {
-        reason: candidate.refused.clone(),
+        reason: candidate.refused.as_ref().map(ToString::to_string),
         ..base(candidate, Outcome::Refused)
     }
 }

@@ -3,10 +3,12 @@
 //! binary prints before exiting with status 1.
 
 mod apply;
+mod import;
 mod status;
 mod target;
 
 pub use apply::{DiffResult, apply, delete, diff};
+pub use import::import;
 pub use status::status;
 
 use crate::accounts::validation;

@@ -6,6 +6,7 @@ pub mod clusters;
 pub mod deployments;
 pub mod docs;
 pub mod health;
+pub mod import;
 pub mod render;
 pub mod users;
 
@@ -51,6 +52,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(health::router())
         .merge(render::router())
+        .merge(import::router())
 }
 
 /// The OpenAPI document of every route, as `kubechart openapi` prints it.

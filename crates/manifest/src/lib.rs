@@ -138,7 +138,16 @@ pub fn spec_from_value(value: serde_json::Value) -> Result<AppSpec, RenderError>
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        RenderError::Parse(FieldError::new(path, e.into_inner().to_string()))
+        let message = e.into_inner().to_string();
+        // serde names a missing field at its parent; the form shows it at the field itself.
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'));
+        RenderError::Parse(match missing {
+            Some(field) if path.is_empty() => FieldError::new(field, "is required"),
+            Some(field) => FieldError::new(format!("{path}.{field}"), "is required"),
+            None => FieldError::new(path, message),
+        })
     })
 }
 

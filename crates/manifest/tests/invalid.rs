@@ -248,3 +248,27 @@ fn parse_errors_carry_the_field_path() {
         unknown.message
     );
 }
+
+#[test]
+fn a_missing_required_field_is_reported_at_its_own_path() {
+    let parse_error = |text: &str| match parse_spec(text).unwrap_err() {
+        RenderError::Parse(error) => error,
+        other => panic!("expected a parse error, got {other:?}"),
+    };
+    assert_eq!(
+        parse_error("namespace: shop\n"),
+        FieldError::new("name", "is required")
+    );
+    assert_eq!(
+        parse_error("name: shop\nworkloads:\n  - kind: Job\n"),
+        FieldError::new("workloads[0].name", "is required")
+    );
+    assert_eq!(
+        parse_error("name: shop\nservices:\n  - ports: [{port: 80}]\n"),
+        FieldError::new("services[0].ports[0].targetPort", "is required")
+    );
+    assert_eq!(
+        parse_error("name: shop\nworkloads: [{name: w, containers: [{name: c}]}]\n").to_string(),
+        "workloads[0].containers[0].image: is required"
+    );
+}

@@ -1,7 +1,9 @@
-//! Property tests: generated valid specs always render with resolved cross-references; arbitrary
-//! strings and arbitrary JSON never panic and never change meaning on the way through YAML.
+//! Property tests: generated valid specs always render with resolved cross-references and survive
+//! importing their own rendering; arbitrary strings and arbitrary JSON never panic and never change
+//! meaning on the way through YAML.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use kubechart_manifest::import::{ImportOptions, import_text};
 use kubechart_manifest::{AppSpec, RenderOptions, render, spec_from_value};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -134,6 +136,16 @@ proptest! {
             let governing = find(m, "Service", set["spec"]["serviceName"].as_str().unwrap()).unwrap();
             prop_assert_eq!(&governing["spec"]["clusterIP"], "None");
         }
+    }
+
+    #[test]
+    fn valid_specs_survive_importing_their_rendering(value in valid_spec()) {
+        let spec: AppSpec = spec_from_value(value).unwrap();
+        let rendered = render(&spec, &RenderOptions::default()).unwrap();
+        let imported = import_text(&rendered.yaml, &ImportOptions::default()).unwrap();
+        prop_assert_eq!(imported.report.summary.form_entries, rendered.resource_count);
+        let again = render(&imported.spec, &RenderOptions::default()).unwrap();
+        prop_assert_eq!(again.yaml, rendered.yaml);
     }
 
     #[test]

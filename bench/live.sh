@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Live status latency: the test cluster and a release server, one deployed app, 1,000 WebSocket
-# clients subscribed to it, then a change made in the cluster with kubectl (a scale) and the time
+# clients subscribed to it, then a change made in the cluster (a scale through its API) and the time
 # until each client has the resulting `status` message (p50, p99, last). Also the server's RSS with
 # the sockets open and, when BENCH_DEPLOYMENTS is set, that many stored deployments.
 #
@@ -14,8 +14,7 @@ CLUSTER_BIN="${2:-$TARGET/kubechart-testcluster}"
 for binary in "$BIN" "$CLUSTER_BIN"; do
   [ -x "$binary" ] || { echo "no binary at $binary: cargo build --release -p kubechart-server -p kubechart-testcluster" >&2; exit 1; }
 done
-command -v kubectl >/dev/null || { echo "kubectl is needed (see scripts/lib.sh need_kubectl)" >&2; exit 1; }
-python3 -c "import websockets" 2>/dev/null || { echo "the websockets package is needed: pip install websockets" >&2; exit 1; }
+python3 -c "import websockets, yaml" 2>/dev/null || { echo "the websockets and PyYAML packages are needed: pip install websockets pyyaml" >&2; exit 1; }
 ulimit -n 65536 2>/dev/null || true
 
 WORK="$(mktemp -d)"

@@ -122,6 +122,16 @@ fn each_invalid_spec_reports_its_field_path_and_message() {
             "workload 'web' has no container port named 'web'",
         ),
         (
+            "ingresses: [{rules: [{paths: [{path: /, port: 81}]}]}]",
+            "ingresses[0].rules[0].paths[0].port",
+            "Service 'web' has no port 81; its ports: http (80)",
+        ),
+        (
+            "httpRoutes: [{parents: [{name: gw}], rules: [{backends: [{port: metrics}]}]}]",
+            "httpRoutes[0].rules[0].backends[0].port",
+            "Service 'web' has no port named or numbered 'metrics'; its ports: http (80)",
+        ),
+        (
             "ingresses: [{rules: [{host: '*.*.example.com', paths: [{path: /}]}]}]",
             "ingresses[0].rules[0].host",
             "'*.*.example.com': a wildcard is only allowed as the whole first label ('*.example.com')",
@@ -271,4 +281,38 @@ fn a_missing_required_field_is_reported_at_its_own_path() {
         parse_error("name: shop\nworkloads: [{name: w, containers: [{name: c}]}]\n").to_string(),
         "workloads[0].containers[0].image: is required"
     );
+}
+
+#[test]
+fn a_service_port_is_referred_to_by_name_or_number() {
+    for port in ["http", "80", "\"80\""] {
+        let text = format!(
+            "{BASE}ingresses: [{{rules: [{{paths: [{{path: /, port: {port}}}]}}]}}]\nhttpRoutes: [{{parents: [{{name: gw}}], rules: [{{backends: [{{port: {port}}}]}}]}}]\n"
+        );
+        let rendered = render(&parse_spec(&text).unwrap(), &RenderOptions::default())
+            .unwrap_or_else(|e| panic!("port {port}: {e}"));
+        let ingress = rendered
+            .manifests
+            .iter()
+            .find(|m| m["kind"] == "Ingress")
+            .unwrap();
+        let backend =
+            &ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"];
+        // A number stays a number, as written; a name (or "80", the port known by its number) is the name.
+        let expected = if port == "80" {
+            serde_json::json!({"number": 80})
+        } else {
+            serde_json::json!({"name": "http"})
+        };
+        assert_eq!(backend, &expected, "port {port}");
+        let route = rendered
+            .manifests
+            .iter()
+            .find(|m| m["kind"] == "HTTPRoute")
+            .unwrap();
+        assert_eq!(
+            route["spec"]["rules"][0]["backendRefs"][0]["port"], 80,
+            "port {port}"
+        );
+    }
 }

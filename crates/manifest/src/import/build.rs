@@ -76,7 +76,6 @@ pub(super) fn build(
         let known = Known {
             app,
             workloads: &spec.workloads,
-            services: &spec.services,
             certificates: &spec.certificates,
         };
         if let Some(service) = network::service(&c.written, &known) {
@@ -88,7 +87,6 @@ pub(super) fn build(
         let known = Known {
             app,
             workloads: &spec.workloads,
-            services: &spec.services,
             certificates: &spec.certificates,
         };
         match c.kind.as_str() {
@@ -98,7 +96,7 @@ pub(super) fn build(
                 spec.ingresses.push(ingress);
             }
             "HTTPRoute" => {
-                let route = gateway::http_route(&c.written, &known);
+                let route = gateway::http_route(&c.written);
                 entries.insert(i, format!("httpRoutes[{}]", spec.http_routes.len()));
                 spec.http_routes.push(route);
             }

@@ -1,13 +1,13 @@
 //! HTTPRoute → an HTTPRoute entry; backends become Services of the app.
 
-use super::identity::Known;
 use super::value::{choice, int, items, name, strings, text};
 use crate::spec::{
-    BackendSpec, HttpRouteRuleSpec, HttpRouteSpec, ParentGatewaySpec, RateLimitKind, RateLimitSpec,
+    BackendSpec, HttpRouteRuleSpec, HttpRouteSpec, ParentGatewaySpec, PortRef, RateLimitKind,
+    RateLimitSpec,
 };
 use serde_json::Value;
 
-pub(super) fn http_route(object: &Value, known: &Known) -> HttpRouteSpec {
+pub(super) fn http_route(object: &Value) -> HttpRouteSpec {
     HttpRouteSpec {
         name: Some(name(object)),
         parents: items(object, "/spec/parentRefs")
@@ -28,16 +28,10 @@ pub(super) fn http_route(object: &Value, known: &Known) -> HttpRouteSpec {
                     path_type: choice(&path, "/path/type").unwrap_or_default(),
                     backends: items(rule, "/backendRefs")
                         .iter()
-                        .map(|backend| {
-                            let service = text(backend, "/name");
-                            let port = int(backend, "/port").and_then(|number| {
-                                known.service_port_name(service.as_deref()?, number)
-                            });
-                            BackendSpec {
-                                service,
-                                port,
-                                weight: int(backend, "/weight"),
-                            }
+                        .map(|backend| BackendSpec {
+                            service: text(backend, "/name"),
+                            port: int(backend, "/port").map(PortRef::Number),
+                            weight: int(backend, "/weight"),
                         })
                         .collect(),
                 }

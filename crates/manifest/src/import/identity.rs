@@ -5,7 +5,7 @@
 use crate::refs::{
     COMPONENT_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL, MANAGER, NAME_LABEL, PART_OF_LABEL,
 };
-use crate::spec::{CertificateSpec, ServiceSpec, StringMap, WorkloadSpec};
+use crate::spec::{CertificateSpec, StringMap, WorkloadSpec};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -78,7 +78,6 @@ impl AppLabels {
 pub(crate) struct Known<'a> {
     pub app: &'a AppLabels,
     pub workloads: &'a [WorkloadSpec],
-    pub services: &'a [ServiceSpec],
     pub certificates: &'a [CertificateSpec],
 }
 
@@ -98,17 +97,6 @@ impl Known<'_> {
                     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
                 })
             })
-    }
-
-    /// The name the form uses for port `number` of Service `service`.
-    pub fn service_port_name(&self, service: &str, number: i64) -> Option<String> {
-        self.services
-            .iter()
-            .find(|s| s.name.as_deref() == Some(service))?
-            .ports
-            .iter()
-            .find(|p| p.port == number)
-            .map(|p| p.port_name().to_owned())
     }
 
     /// The certificate entry that writes this TLS secret.

@@ -73,10 +73,9 @@ pub(super) fn ingress(object: &Value, known: &Known) -> IngressSpec {
                 .iter()
                 .map(|path| {
                     let service = text(path, "/backend/service/name");
-                    let port = text(path, "/backend/service/port/name").or_else(|| {
-                        let number = int(path, "/backend/service/port/number")?;
-                        known.service_port_name(service.as_deref()?, number)
-                    });
+                    let port = text(path, "/backend/service/port/name")
+                        .map(PortRef::Name)
+                        .or_else(|| int(path, "/backend/service/port/number").map(PortRef::Number));
                     IngressPathSpec {
                         path: text(path, "/path").unwrap_or_else(|| "/".to_owned()),
                         path_type: super::value::choice(path, "/pathType").unwrap_or_default(),

@@ -49,7 +49,7 @@ pub(super) fn render(refs: &Refs, out: &mut Vec<Object>) {
                             let (name, _, number) = backend_target(
                                 refs,
                                 backend.service.as_deref(),
-                                backend.port.as_deref(),
+                                backend.port.as_ref(),
                             );
                             HttpBackendRef {
                                 name,

@@ -4,7 +4,9 @@ use super::Object;
 use super::meta::{namespaced, non_empty, non_empty_vec, selector, with_annotations};
 use super::pod::int_or_string;
 use crate::refs::Refs;
-use crate::spec::{IngressSpec, NetworkPeerSpec, NetworkPolicyRuleSpec, ServiceSpec, ServiceType};
+use crate::spec::{
+    IngressSpec, NetworkPeerSpec, NetworkPolicyRuleSpec, PortRef, ServiceSpec, ServiceType,
+};
 use k8s_openapi::api::{core::v1 as core, networking::v1 as net};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -116,28 +118,35 @@ fn service(refs: &Refs, spec: &ServiceSpec) -> core::Service {
     }
 }
 
-/// The Service (name, port name) a path or backend points at, with the defaults applied.
+/// The Service a path or backend points at (its name, and the port as the reference names it or
+/// as the Service's first port), with the defaults applied; the number is the port's when known.
 pub(super) fn backend_target(
     refs: &Refs,
     service: Option<&str>,
-    port: Option<&str>,
-) -> (String, Option<String>, Option<i64>) {
+    port: Option<&PortRef>,
+) -> (String, Option<PortRef>, Option<i64>) {
     let Some(spec) = refs.service(service) else {
+        let number = match port {
+            Some(PortRef::Number(n)) => Some(*n),
+            _ => None,
+        };
         return (
             service.unwrap_or_default().to_owned(),
-            port.map(str::to_owned),
-            None,
+            port.cloned(),
+            number,
         );
     };
     let chosen = match port {
-        Some(port) => spec.ports.iter().find(|p| p.port_name() == port),
+        Some(port) => spec.ports.iter().find(|p| p.is(port)),
         None => spec.ports.first(),
     };
-    (
-        refs.service_name(spec),
-        chosen.map(|p| p.port_name().to_owned()),
-        chosen.map(|p| p.port),
-    )
+    // A number stays a number; a name (or the default) is the port's name.
+    let reference = match (port, chosen) {
+        (Some(PortRef::Number(n)), _) => Some(PortRef::Number(*n)),
+        (_, Some(chosen)) => Some(PortRef::Name(chosen.port_name().to_owned())),
+        (other, None) => other.cloned(),
+    };
+    (refs.service_name(spec), reference, chosen.map(|p| p.port))
 }
 
 fn ingress(refs: &Refs, spec: &IngressSpec) -> net::Ingress {
@@ -151,17 +160,24 @@ fn ingress(refs: &Refs, spec: &IngressSpec) -> net::Ingress {
                     .paths
                     .iter()
                     .map(|path| {
-                        let (name, port_name, _) =
-                            backend_target(refs, path.service.as_deref(), path.port.as_deref());
+                        let (name, port, _) =
+                            backend_target(refs, path.service.as_deref(), path.port.as_ref());
                         net::HTTPIngressPath {
                             path: Some(path.path.clone()),
                             path_type: path.path_type.as_str().to_owned(),
                             backend: net::IngressBackend {
                                 service: Some(net::IngressServiceBackend {
                                     name,
-                                    port: Some(net::ServiceBackendPort {
-                                        name: port_name,
-                                        number: None,
+                                    port: Some(match port {
+                                        Some(PortRef::Number(number)) => net::ServiceBackendPort {
+                                            name: None,
+                                            number: Some(number as i32),
+                                        },
+                                        Some(PortRef::Name(name)) => net::ServiceBackendPort {
+                                            name: Some(name),
+                                            number: None,
+                                        },
+                                        None => net::ServiceBackendPort::default(),
                                     }),
                                 }),
                                 resource: None,

@@ -1,6 +1,6 @@
 //! Services, Ingresses, HTTPRoutes, rate limits and NetworkPolicies.
 
-use super::{Protocol, StringMap};
+use super::{PortRef, Protocol, StringMap};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -63,6 +63,17 @@ impl ServicePortSpec {
     /// The Service port's name.
     pub fn port_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.target_port)
+    }
+
+    /// Whether a reference means this port: its name, or its number (also written as text,
+    /// `"80"`, since a port without a name of its own is known by its number).
+    pub fn is(&self, reference: &PortRef) -> bool {
+        match reference {
+            PortRef::Number(number) => self.port == *number,
+            PortRef::Name(name) => {
+                self.port_name() == name || name.parse::<i64>().is_ok_and(|n| n == self.port)
+            }
+        }
     }
 }
 
@@ -135,9 +146,9 @@ pub struct IngressPathSpec {
     /// Service of this application; may be omitted when the app has one Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// Service port name; defaults to the Service's first port.
+    /// Service port: its name or its number; defaults to the Service's first port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
+    pub port: Option<PortRef>,
 }
 
 fn root_path() -> String {
@@ -237,9 +248,9 @@ pub struct BackendSpec {
     /// Service of this application; may be omitted when the app has one Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// Service port name; defaults to the Service's first port.
+    /// Service port: its name or its number; defaults to the Service's first port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
+    pub port: Option<PortRef>,
     /// Weight (0-1000000), relative to the other backends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,

@@ -27,7 +27,7 @@ fn workload_ref(v: &mut Validator, path: String, name: Option<&str>) {
 }
 
 /// Resolves "a Service of this app and one of its ports", reporting at `at.service` / `at.port`.
-fn service_ref(v: &mut Validator, at: &str, service: Option<&str>, port: Option<&str>) {
+fn service_ref(v: &mut Validator, at: &str, service: Option<&str>, port: Option<&PortRef>) {
     let Some(spec) = v.refs.service(service) else {
         let count = v.refs.spec.services.len();
         let message = match service {
@@ -39,12 +39,24 @@ fn service_ref(v: &mut Validator, at: &str, service: Option<&str>, port: Option<
         return;
     };
     if let Some(port) = port
-        && !spec.ports.iter().any(|p| p.port_name() == port)
+        && !spec.ports.iter().any(|p| p.is(port))
     {
         let name = v.refs.service_name(spec);
+        let listed: Vec<String> = spec
+            .ports
+            .iter()
+            .map(|p| format!("{} ({})", p.port_name(), p.port))
+            .collect();
+        let wanted = match port {
+            PortRef::Number(number) => format!("no port {number}"),
+            PortRef::Name(text) => format!("no port named or numbered '{text}'"),
+        };
         v.error(
             format!("{at}.port"),
-            format!("Service '{name}' has no port named '{port}'"),
+            format!(
+                "Service '{name}' has {wanted}; its ports: {}",
+                listed.join(", ")
+            ),
         );
     }
 }
@@ -161,7 +173,7 @@ fn ingresses(v: &mut Validator) {
                     }
                 };
                 v.check(format!("{here}.path"), check);
-                service_ref(v, &here, path.service.as_deref(), path.port.as_deref());
+                service_ref(v, &here, path.service.as_deref(), path.port.as_ref());
             }
         }
         if let Some(tls) = &ingress.tls {
@@ -259,12 +271,7 @@ fn routes(v: &mut Validator) {
             }
             for (b, backend) in rule.backends.iter().enumerate() {
                 let path = format!("{here}.backends[{b}]");
-                service_ref(
-                    v,
-                    &path,
-                    backend.service.as_deref(),
-                    backend.port.as_deref(),
-                );
+                service_ref(v, &path, backend.service.as_deref(), backend.port.as_ref());
                 if let Some(weight) = backend.weight.filter(|w| !(0..=1_000_000).contains(w)) {
                     v.error(
                         format!("{path}.weight"),

@@ -67,10 +67,28 @@ fn entry_path(spec: &AppSpec, kind: &str, name: &str) -> Option<String> {
                 .iter()
                 .position(|s| refs.service_name(s) == name),
         ),
-        "Deployment" | "StatefulSet" | "ReplicaSet" | "Job" | "CronJob" | "Pod" => indexed(
+        "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob" | "Pod" => {
+            indexed(
+                "workloads",
+                spec.workloads
+                    .iter()
+                    .position(|w| w.name == name && w.kind.as_str() == kind),
+            )
+        }
+        "HorizontalPodAutoscaler" => indexed(
             "workloads",
-            spec.workloads.iter().position(|w| w.name == name),
-        ),
+            spec.workloads
+                .iter()
+                .position(|w| w.name == name && w.autoscaling.is_some()),
+        )
+        .map(|entry| format!("{entry}.autoscaling")),
+        "PodDisruptionBudget" => indexed(
+            "workloads",
+            spec.workloads
+                .iter()
+                .position(|w| w.name == name && w.disruption_budget.is_some()),
+        )
+        .map(|entry| format!("{entry}.disruptionBudget")),
         "Ingress" => indexed(
             "ingresses",
             spec.ingresses
@@ -115,7 +133,7 @@ fn nested_workload_path(kind: &str, field: &str) -> Option<String> {
     let pod = match kind {
         "Pod" => field.strip_prefix("spec."),
         "CronJob" => field.strip_prefix("spec.jobTemplate.spec.template.spec."),
-        "Deployment" | "StatefulSet" | "ReplicaSet" | "Job" => {
+        "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "Job" => {
             if field == "spec.replicas" {
                 return Some("replicas".into());
             }

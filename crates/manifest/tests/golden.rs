@@ -1,4 +1,4 @@
-//! Golden tests: every example renders byte for byte to its checked-in YAML
+//! Golden tests: every example (and test spec) renders byte for byte to its checked-in YAML
 //! (regenerate with `KUBECHART_UPDATE_GOLDEN=1 cargo test -p kubechart-manifest --test golden`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -21,9 +21,7 @@ fn examples_match_their_golden_yaml() {
         let spec = parse_spec(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         let rendered =
             render(&spec, &RenderOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let golden_path = support::examples_dir()
-            .join("golden")
-            .join(format!("{name}.yaml"));
+        let golden_path = support::golden_path(name);
         if update {
             std::fs::write(&golden_path, &rendered.yaml).unwrap();
             continue;
@@ -51,7 +49,7 @@ fn examples_together_produce_every_kind() {
     let all: BTreeSet<String> = Object::KINDS.iter().map(|k| (*k).to_owned()).collect();
     let missing: Vec<_> = all.difference(&kinds).collect();
     assert!(missing.is_empty(), "no example renders {missing:?}");
-    assert_eq!(all.len(), 23);
+    assert_eq!(all.len(), 26);
 }
 
 #[test]

@@ -94,7 +94,7 @@ fn oracle(object: &Value, outcome: Outcome, imported: &Imported) -> Value {
     }
     if form {
         match kind.as_str() {
-            "Deployment" | "StatefulSet" | "ReplicaSet" => {
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" => {
                 ensure(&mut object, "/spec/template", "metadata");
                 add(&mut object, "/spec/template/metadata", &common);
             }
@@ -234,7 +234,10 @@ fn nothing_to_import_is_one_problem_per_document() {
     )
     .unwrap_err();
     let paths: Vec<&str> = error.problems.iter().map(|p| p.path.as_str()).collect();
-    assert_eq!(paths, ["documents[0].apiVersion", "documents[2].metadata.name"]);
+    assert_eq!(
+        paths,
+        ["documents[0].apiVersion", "documents[2].metadata.name"]
+    );
     assert_eq!(error.problems[0].message, "is required");
     assert!(error.problems[1].message.contains("'Bad_Name'"));
     let error = import_text("", &ImportOptions::default()).unwrap_err();

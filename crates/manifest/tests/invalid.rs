@@ -122,6 +122,46 @@ fn each_invalid_spec_reports_its_field_path_and_message() {
             "workload 'web' has no container port named 'web'",
         ),
         (
+            "workloads: [{name: web, replicas: 2, autoscaling: {maxReplicas: 5, cpuUtilization: 70}, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}], resources: {requests: {cpu: 100m}}}]}]",
+            "workloads[0].replicas",
+            "the autoscaler sets the replicas; leave this empty",
+        ),
+        (
+            "workloads: [{name: web, autoscaling: {maxReplicas: 5, cpuUtilization: 70}, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]}]",
+            "workloads[0].autoscaling.cpuUtilization",
+            "container 'web' has no cpu request to measure utilization against",
+        ),
+        (
+            "workloads: [{name: web, autoscaling: {minReplicas: 6, maxReplicas: 5, memoryUtilization: 80}, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}], resources: {requests: {memory: 64Mi}}}]}]",
+            "workloads[0].autoscaling.minReplicas",
+            "6 is more than maxReplicas (5)",
+        ),
+        (
+            "workloads: [{name: web, kind: Job, autoscaling: {maxReplicas: 5, cpuUtilization: 70}, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}], resources: {requests: {cpu: 1}}}]}]\nservices: []",
+            "workloads[0].autoscaling",
+            "a Job cannot be autoscaled; only Deployments and StatefulSets",
+        ),
+        (
+            "workloads: [{name: web, disruptionBudget: {minAvailable: 1, maxUnavailable: 1}, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]}]",
+            "workloads[0].disruptionBudget.maxUnavailable",
+            "set minAvailable or maxUnavailable, not both",
+        ),
+        (
+            "workloads: [{name: web, disruptionBudget: {maxUnavailable: 150%}, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]}]",
+            "workloads[0].disruptionBudget.maxUnavailable",
+            "'150%' must be a non-negative number or a percentage like 25%",
+        ),
+        (
+            "workloads: [{name: web, kind: DaemonSet, replicas: 2, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]}]",
+            "workloads[0].replicas",
+            "a DaemonSet has no replicas",
+        ),
+        (
+            "workloads: [{name: web, kind: DaemonSet, strategy: {type: Recreate}, containers: [{name: web, image: nginx, ports: [{name: http, containerPort: 8080}]}]}]",
+            "workloads[0].strategy.type",
+            "a DaemonSet does not support Recreate",
+        ),
+        (
             "ingresses: [{rules: [{paths: [{path: /, port: 81}]}]}]",
             "ingresses[0].rules[0].paths[0].port",
             "Service 'web' has no port 81; its ports: http (80)",

@@ -2,7 +2,7 @@
 //! (workloads first, since Services, policies and routes refer to them), the rest extra objects.
 
 use super::identity::{AppLabels, Known};
-use super::{Candidate, access, config, gateway, network, storage, tls, workload};
+use super::{Candidate, access, config, gateway, network, storage, tls, value, workload};
 use crate::render::Object;
 use crate::render::extra::is_namespaced_kind;
 use crate::spec::{AppSpec, WorkloadKind};
@@ -55,10 +55,12 @@ pub(super) fn build(
         "Job",
         "CronJob",
         "Pod",
+        "DaemonSet",
     ]) {
         let kind = match c.kind.as_str() {
             "StatefulSet" => WorkloadKind::StatefulSet,
             "ReplicaSet" => WorkloadKind::ReplicaSet,
+            "DaemonSet" => WorkloadKind::DaemonSet,
             "Job" => WorkloadKind::Job,
             "CronJob" => WorkloadKind::CronJob,
             "Pod" => WorkloadKind::Pod,
@@ -67,6 +69,37 @@ pub(super) fn build(
         entries.insert(i, format!("workloads[{}]", spec.workloads.len()));
         spec.workloads
             .push(workload::workload(kind, &c.written, app));
+    }
+    // An autoscaler or budget named after a workload of the app and pointing at it is part of it.
+    for (i, c) in in_form(&["HorizontalPodAutoscaler", "PodDisruptionBudget"]) {
+        let Some(w) = spec.workloads.iter().position(|w| w.name == c.name) else {
+            continue;
+        };
+        let workload = &mut spec.workloads[w];
+        if c.kind == "HorizontalPodAutoscaler" {
+            let target = (
+                value::text(&c.written, "/spec/scaleTargetRef/kind"),
+                value::text(&c.written, "/spec/scaleTargetRef/name"),
+            );
+            if target
+                == (
+                    Some(workload.kind.as_str().to_owned()),
+                    Some(workload.name.clone()),
+                )
+                && workload.autoscaling.is_none()
+            {
+                workload.autoscaling = Some(workload::autoscaling(&c.written));
+                // The autoscaler owns the count; the Deployment's own stays in its override.
+                workload.replicas = None;
+                entries.insert(i, format!("workloads[{w}].autoscaling"));
+            }
+        } else if workload.disruption_budget.is_none()
+            && value::string_map(&c.written, "/spec/selector/matchLabels")
+                == app.selector_of(workload)
+        {
+            workload.disruption_budget = Some(workload::disruption_budget(&c.written));
+            entries.insert(i, format!("workloads[{w}].disruptionBudget"));
+        }
     }
     for (i, c) in in_form(&["Certificate"]) {
         entries.insert(i, format!("certificates[{}]", spec.certificates.len()));

@@ -2,7 +2,7 @@
 //! in the app's namespace, with KubeChart's labels added where the object has none of its own
 //! under the same key, and `app.kubernetes.io/managed-by: kubechart` in any case (the object
 //! changes hands). Pod templates get them too where a change rolls pods but is allowed
-//! (Deployments, StatefulSets, ReplicaSets, CronJobs, bare Pods); a Job's template and a
+//! (Deployments, StatefulSets, ReplicaSets, DaemonSets, CronJobs, bare Pods); a Job's template and a
 //! StatefulSet's claim templates cannot change, so they stay as they are.
 
 use super::identity::AppLabels;
@@ -48,7 +48,7 @@ pub(crate) fn expected(
         return object;
     }
     match kind.as_str() {
-        "Deployment" | "StatefulSet" | "ReplicaSet" => {
+        "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" => {
             add_labels(&mut object, "/spec/template/metadata", &app.common);
         }
         "CronJob" => {

@@ -41,14 +41,16 @@ pub(super) fn settle(
         let mut demoted: Vec<(usize, String)> = Vec::new();
         let mut unowned = Vec::new();
         for error in errors {
+            // The most specific entry: `workloads[0].autoscaling` before `workloads[0]`.
             let owner = override_owner(&error.path, owners).or_else(|| {
                 entries
                     .iter()
-                    .find(|(_, entry)| {
+                    .filter(|(_, entry)| {
                         is_under(&error.path, entry)
                             || (entry.as_str() == "createNamespace"
                                 && is_under(&error.path, "namespaceLabels"))
                     })
+                    .max_by_key(|(_, entry)| entry.len())
                     .map(|(position, _)| *position)
             });
             match owner {

@@ -1,4 +1,5 @@
-//! Deployment, StatefulSet, ReplicaSet, Job, CronJob and Pod → a workload entry.
+//! Deployment, StatefulSet, ReplicaSet, DaemonSet, Job, CronJob and Pod → a workload entry, with
+//! the HorizontalPodAutoscaler and PodDisruptionBudget that belong to it.
 
 use super::identity::AppLabels;
 use super::pod;
@@ -6,12 +7,13 @@ use super::value::{
     choice, flag, int, int_or_string, int32, items, name, string_map, strings, text,
 };
 use crate::spec::{
-    CronJobSettings, JobSettings, StatefulSetSettings, StrategySpec, StrategyType,
-    VolumeClaimTemplateSpec, WorkloadKind, WorkloadSpec,
+    AutoscalingSpec, CronJobSettings, DisruptionBudgetSpec, JobSettings, ScalingPolicySpec,
+    ScalingRulesSpec, StatefulSetSettings, StrategySpec, StrategyType, VolumeClaimTemplateSpec,
+    WorkloadKind, WorkloadSpec,
 };
 use serde_json::Value;
 
-/// The workload entry of an object of one of the six workload kinds.
+/// The workload entry of an object of one of the seven workload kinds.
 pub(super) fn workload(kind: WorkloadKind, object: &Value, app: &AppLabels) -> WorkloadSpec {
     let standard_selector = app.standard_selector(&name(object));
     let template = match kind {
@@ -33,7 +35,7 @@ pub(super) fn workload(kind: WorkloadKind, object: &Value, app: &AppLabels) -> W
         .collect();
     // A selector of only matchLabels is the form's; expressions stay in the override.
     let selector =
-        if kind.is_replicated() && object.pointer("/spec/selector/matchExpressions").is_none() {
+        if kind.has_selector() && object.pointer("/spec/selector/matchExpressions").is_none() {
             string_map(object, "/spec/selector/matchLabels")
         } else {
             Default::default()
@@ -82,13 +84,15 @@ pub(super) fn workload(kind: WorkloadKind, object: &Value, app: &AppLabels) -> W
         job: job_spec.as_ref().and_then(job),
         cron_job: (kind == WorkloadKind::CronJob).then(|| cron_job(object)),
         stateful_set,
+        autoscaling: None,
+        disruption_budget: None,
     }
 }
 
 fn strategy(kind: WorkloadKind, object: &Value) -> Option<StrategySpec> {
     let at = match kind {
         WorkloadKind::Deployment => "/spec/strategy",
-        WorkloadKind::StatefulSet => "/spec/updateStrategy",
+        WorkloadKind::StatefulSet | WorkloadKind::DaemonSet => "/spec/updateStrategy",
         _ => return None,
     };
     let strategy = object.pointer(at)?;
@@ -135,5 +139,52 @@ fn stateful_set(object: &Value) -> StatefulSetSettings {
                 storage_class_name: text(claim, "/spec/storageClassName"),
             })
             .collect(),
+    }
+}
+
+/// A HorizontalPodAutoscaler of a workload; metrics other than CPU and memory utilization, and
+/// anything else the form does not model, stay in its override.
+pub(super) fn autoscaling(object: &Value) -> AutoscalingSpec {
+    let target = |resource: &str| {
+        items(object, "/spec/metrics").iter().find_map(|metric| {
+            (text(metric, "/type").as_deref() == Some("Resource")
+                && text(metric, "/resource/name").as_deref() == Some(resource)
+                && text(metric, "/resource/target/type").as_deref() == Some("Utilization"))
+            .then(|| int32(metric, "/resource/target/averageUtilization"))
+            .flatten()
+        })
+    };
+    let rules = |direction: &str| {
+        object
+            .pointer(&format!("/spec/behavior/{direction}"))
+            .map(|rules| ScalingRulesSpec {
+                stabilization_window_seconds: int32(rules, "/stabilizationWindowSeconds"),
+                select_policy: choice(rules, "/selectPolicy"),
+                policies: items(rules, "/policies")
+                    .iter()
+                    .filter_map(|policy| {
+                        Some(ScalingPolicySpec {
+                            policy_type: choice(policy, "/type")?,
+                            value: int32(policy, "/value")?,
+                            period_seconds: int32(policy, "/periodSeconds")?,
+                        })
+                    })
+                    .collect(),
+            })
+    };
+    AutoscalingSpec {
+        min_replicas: int32(object, "/spec/minReplicas"),
+        max_replicas: int32(object, "/spec/maxReplicas").unwrap_or_default(),
+        cpu_utilization: target("cpu"),
+        memory_utilization: target("memory"),
+        scale_up: rules("scaleUp"),
+        scale_down: rules("scaleDown"),
+    }
+}
+
+pub(super) fn disruption_budget(object: &Value) -> DisruptionBudgetSpec {
+    DisruptionBudgetSpec {
+        min_available: int_or_string(object, "/spec/minAvailable"),
+        max_unavailable: int_or_string(object, "/spec/maxUnavailable"),
     }
 }

@@ -67,7 +67,6 @@ pub(crate) fn tier(kind: &str) -> u8 {
         | "GatewayClass" => 0,
         "LimitRange" => 1,
         "Endpoints" | "EndpointSlice" => 4,
-        "DaemonSet" => 5,
         "GRPCRoute" | "TCPRoute" | "TLSRoute" | "UDPRoute" => 6,
         _ => 8,
     }

@@ -7,6 +7,7 @@ mod gateway;
 mod meta;
 mod network;
 mod pod;
+mod scaling;
 mod storage;
 mod tls;
 mod workload;
@@ -16,7 +17,8 @@ use crate::refs::Refs;
 use crate::spec::AppSpec;
 use extra::ExtraObject;
 use k8s_openapi::api::{
-    apps::v1 as apps, batch::v1 as batch, core::v1 as core, networking::v1 as net, rbac::v1 as rbac,
+    apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, core::v1 as core,
+    networking::v1 as net, policy::v1 as policy, rbac::v1 as rbac,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
@@ -152,6 +154,9 @@ objects! {
     Job(batch::Job) tier 5 namespaced,
     CronJob(batch::CronJob) tier 5 namespaced,
     Pod(core::Pod) tier 5 namespaced,
+    DaemonSet(apps::DaemonSet) tier 5 namespaced,
+    HorizontalPodAutoscaler(autoscaling::HorizontalPodAutoscaler) tier 6 namespaced,
+    PodDisruptionBudget(policy::PodDisruptionBudget) tier 6 namespaced,
     Ingress(net::Ingress) tier 6 namespaced,
     HttpRoute(crd::HttpRoute) tier 6 namespaced,
     Certificate(crd::Certificate) tier 7 namespaced,
@@ -190,6 +195,7 @@ pub(crate) fn objects(spec: &AppSpec) -> Vec<Object> {
     storage::render(&refs, &mut out);
     network::render(&refs, &mut out);
     workload::render(&refs, &mut out);
+    scaling::render(&refs, &mut out);
     gateway::render(&refs, &mut out);
     tls::render(&refs, &mut out);
     extra::render(&refs, &mut out);

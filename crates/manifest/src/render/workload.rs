@@ -27,7 +27,7 @@ fn object(refs: &Refs, w: &WorkloadSpec) -> Object {
         WorkloadKind::Deployment => Object::Deployment(apps::Deployment {
             metadata,
             spec: Some(apps::DeploymentSpec {
-                replicas: w.replicas,
+                replicas: replicas(w),
                 selector: selector(),
                 strategy: w.strategy.as_ref().map(|s| apps::DeploymentStrategy {
                     type_: Some(strategy_name(s.strategy_type).to_owned()),
@@ -48,7 +48,7 @@ fn object(refs: &Refs, w: &WorkloadSpec) -> Object {
             Object::StatefulSet(apps::StatefulSet {
                 metadata,
                 spec: Some(apps::StatefulSetSpec {
-                    replicas: w.replicas,
+                    replicas: replicas(w),
                     selector: selector(),
                     service_name: refs.governing_service(w),
                     pod_management_policy: Some(format!("{:?}", settings.pod_management_policy)),
@@ -96,6 +96,24 @@ fn object(refs: &Refs, w: &WorkloadSpec) -> Object {
                 status: None,
             })
         }
+        WorkloadKind::DaemonSet => Object::DaemonSet(apps::DaemonSet {
+            metadata,
+            spec: Some(apps::DaemonSetSpec {
+                selector: selector(),
+                update_strategy: w.strategy.as_ref().map(|s| apps::DaemonSetUpdateStrategy {
+                    type_: Some(strategy_name(s.strategy_type).to_owned()),
+                    rolling_update: (s.strategy_type == StrategyType::RollingUpdate
+                        && (s.max_surge.is_some() || s.max_unavailable.is_some()))
+                    .then(|| apps::RollingUpdateDaemonSet {
+                        max_surge: s.max_surge.as_deref().map(int_or_percent),
+                        max_unavailable: s.max_unavailable.as_deref().map(int_or_percent),
+                    }),
+                }),
+                template: pod::template(refs, w, RestartPolicy::Always),
+                ..Default::default()
+            }),
+            status: None,
+        }),
         WorkloadKind::ReplicaSet => Object::ReplicaSet(apps::ReplicaSet {
             metadata,
             spec: Some(apps::ReplicaSetSpec {
@@ -195,8 +213,18 @@ fn concurrency(policy: ConcurrencyPolicy) -> String {
     format!("{policy:?}")
 }
 
+/// The replica count, unless an autoscaler owns it (a count in the manifest would reset its
+/// scaling on every apply).
+fn replicas(w: &WorkloadSpec) -> Option<i32> {
+    if w.autoscaling.is_some() {
+        None
+    } else {
+        w.replicas
+    }
+}
+
 /// `25%` stays a string, `1` becomes a number, as the API expects for IntOrString.
-fn int_or_percent(value: &str) -> IntOrString {
+pub(super) fn int_or_percent(value: &str) -> IntOrString {
     value
         .parse::<i32>()
         .map(IntOrString::Int)

@@ -176,13 +176,25 @@ pub struct EnvFromSpec {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResourceSpec {
     /// CPU, e.g. `250m` or `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::number_or_text"
+    )]
     pub cpu: Option<String>,
     /// Memory, e.g. `256Mi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::number_or_text"
+    )]
     pub memory: Option<String>,
     /// Ephemeral storage, e.g. `1Gi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::number_or_text"
+    )]
     pub ephemeral_storage: Option<String>,
 }
 

@@ -30,9 +30,10 @@ pub use storage::{
 };
 pub use tls::{CertificateSpec, IssuerKind, IssuerRefSpec};
 pub use workload::{
-    ConcurrencyPolicy, CronJobSettings, JobSettings, PodManagementPolicy, RestartPolicy,
-    StatefulSetSettings, StrategySpec, StrategyType, TolerationSpec, VolumeClaimTemplateSpec,
-    WorkloadKind, WorkloadSpec,
+    AutoscalingSpec, ConcurrencyPolicy, CronJobSettings, DisruptionBudgetSpec, JobSettings,
+    PodManagementPolicy, RestartPolicy, ScalingPolicySpec, ScalingPolicyType, ScalingRulesSpec,
+    SelectPolicy, StatefulSetSettings, StrategySpec, StrategyType, TolerationSpec,
+    VolumeClaimTemplateSpec, WorkloadKind, WorkloadSpec,
 };
 
 use schemars::JsonSchema;
@@ -48,6 +49,27 @@ pub(crate) fn default_namespace() -> String {
 
 pub(crate) fn is_false(value: &bool) -> bool {
     !*value
+}
+
+/// A value written as a number or as text (`cpu: 1`, `maxUnavailable: 25%`), kept as text.
+pub(crate) fn number_or_text<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Integer(i64),
+        Decimal(f64),
+        Text(String),
+    }
+    Ok(
+        Option::<Written>::deserialize(deserializer)?.map(|written| match written {
+            Written::Integer(number) => number.to_string(),
+            Written::Decimal(number) => number.to_string(),
+            Written::Text(text) => text,
+        }),
+    )
 }
 
 /// # Application

@@ -21,6 +21,8 @@ pub enum WorkloadKind {
     Pod,
     /// A replicated set of pods without rollouts.
     ReplicaSet,
+    /// One pod on every node (or every node the selector and tolerations allow).
+    DaemonSet,
 }
 
 impl WorkloadKind {
@@ -33,6 +35,7 @@ impl WorkloadKind {
             Self::CronJob => "CronJob",
             Self::Pod => "Pod",
             Self::ReplicaSet => "ReplicaSet",
+            Self::DaemonSet => "DaemonSet",
         }
     }
 
@@ -42,6 +45,11 @@ impl WorkloadKind {
             self,
             Self::Deployment | Self::StatefulSet | Self::ReplicaSet
         )
+    }
+
+    /// Whether the kind selects its pods by labels of its own choosing.
+    pub fn has_selector(self) -> bool {
+        self.is_replicated() || self == Self::DaemonSet
     }
 
     /// Whether pods of this kind run to completion.
@@ -77,7 +85,7 @@ pub struct WorkloadSpec {
     pub replicas: Option<i32>,
     /// # Update strategy
     ///
-    /// Deployment (RollingUpdate, Recreate) and StatefulSet (RollingUpdate, OnDelete).
+    /// Deployment (RollingUpdate, Recreate), StatefulSet and DaemonSet (RollingUpdate, OnDelete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<StrategySpec>,
     /// # Restart policy
@@ -120,6 +128,129 @@ pub struct WorkloadSpec {
     /// # StatefulSet settings
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stateful_set: Option<StatefulSetSettings>,
+    /// # Autoscaling
+    ///
+    /// A HorizontalPodAutoscaler (autoscaling/v2) for a Deployment or StatefulSet; it owns the
+    /// replica count, so `replicas` stays empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<AutoscalingSpec>,
+    /// # Disruption budget
+    ///
+    /// A PodDisruptionBudget for the workload's pods: how many may be evicted at once (drains,
+    /// upgrades).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disruption_budget: Option<DisruptionBudgetSpec>,
+}
+
+/// # Autoscaling
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AutoscalingSpec {
+    /// # Minimum replicas
+    ///
+    /// Defaults to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub min_replicas: Option<i32>,
+    /// # Maximum replicas
+    #[schemars(range(min = 1))]
+    pub max_replicas: i32,
+    /// # CPU target
+    ///
+    /// Average CPU use the autoscaler aims for, in percent of the pods' CPU requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub cpu_utilization: Option<i32>,
+    /// # Memory target
+    ///
+    /// Average memory use the autoscaler aims for, in percent of the pods' memory requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub memory_utilization: Option<i32>,
+    /// # Scaling up
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up: Option<ScalingRulesSpec>,
+    /// # Scaling down
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_down: Option<ScalingRulesSpec>,
+}
+
+/// # Scaling behaviour
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScalingRulesSpec {
+    /// # Stabilization window
+    ///
+    /// Seconds of past recommendations considered, so that replicas do not flap (0-3600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stabilization_window_seconds: Option<i32>,
+    /// # Policy choice
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select_policy: Option<SelectPolicy>,
+    /// # Policies
+    ///
+    /// The most pods (or percent of pods) added or removed per period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<ScalingPolicySpec>,
+}
+
+/// # Policy choice
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SelectPolicy {
+    /// The policy allowing the biggest change.
+    Max,
+    /// The policy allowing the smallest change.
+    Min,
+    /// No scaling in this direction.
+    Disabled,
+}
+
+/// # Scaling policy
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScalingPolicySpec {
+    /// # Unit
+    #[serde(rename = "type")]
+    pub policy_type: ScalingPolicyType,
+    /// # Amount
+    ///
+    /// Pods or percent per period (at least 1).
+    pub value: i32,
+    /// # Period
+    ///
+    /// Seconds (1-1800).
+    pub period_seconds: i32,
+}
+
+/// # Scaling policy unit
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ScalingPolicyType {
+    /// A number of pods.
+    Pods,
+    /// A percentage of the current pods.
+    Percent,
+}
+
+/// # Disruption budget
+///
+/// Exactly one of the two, each a number of pods or a percentage (`50%`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DisruptionBudgetSpec {
+    /// # Minimum available
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::number_or_text"
+    )]
+    pub min_available: Option<String>,
+    /// # Maximum unavailable
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::number_or_text"
+    )]
+    pub max_unavailable: Option<String>,
 }
 
 /// # Restart policy
@@ -165,13 +296,22 @@ pub struct StrategySpec {
     pub strategy_type: StrategyType,
     /// # Max surge
     ///
-    /// Deployment RollingUpdate: extra pods allowed during a rollout, a number or a percentage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// RollingUpdate (Deployment, DaemonSet): extra pods allowed during a rollout, a number or a
+    /// percentage.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::number_or_text"
+    )]
     pub max_surge: Option<String>,
     /// # Max unavailable
     ///
     /// RollingUpdate: pods that may be unavailable during a rollout, a number or a percentage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::number_or_text"
+    )]
     pub max_unavailable: Option<String>,
 }
 

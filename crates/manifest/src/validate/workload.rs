@@ -81,11 +81,13 @@ fn workload(v: &mut Validator, at: &str, w: &WorkloadSpec) {
     }
     volumes(v, at, w);
     kind_settings(v, at, w);
+    autoscaling(v, at, w);
+    disruption_budget(v, at, w);
     v.labels(&format!("{at}.nodeSelector"), &w.node_selector);
     v.annotations(&format!("{at}.podAnnotations"), &w.pod_annotations);
     v.labels(&format!("{at}.podLabels"), &w.pod_labels);
     v.labels(&format!("{at}.selector"), &w.selector);
-    if !w.selector.is_empty() && !w.kind.is_replicated() {
+    if !w.selector.is_empty() && !w.kind.has_selector() {
         v.error(
             format!("{at}.selector"),
             format!("a {} has no selector to set", w.kind.as_str()),
@@ -158,7 +160,7 @@ fn kind_settings(v: &mut Validator, at: &str, w: &WorkloadSpec) {
             WorkloadKind::Deployment => {
                 [StrategyType::RollingUpdate, StrategyType::Recreate].as_slice()
             }
-            WorkloadKind::StatefulSet => {
+            WorkloadKind::StatefulSet | WorkloadKind::DaemonSet => {
                 [StrategyType::RollingUpdate, StrategyType::OnDelete].as_slice()
             }
             _ => [].as_slice(),
@@ -213,7 +215,10 @@ fn kind_settings(v: &mut Validator, at: &str, w: &WorkloadSpec) {
             );
         }
         (
-            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet,
+            WorkloadKind::Deployment
+            | WorkloadKind::StatefulSet
+            | WorkloadKind::ReplicaSet
+            | WorkloadKind::DaemonSet,
             Some(policy),
         ) if policy != RestartPolicy::Always => {
             v.error(
@@ -739,6 +744,125 @@ fn volumes(v: &mut Validator, at: &str, w: &WorkloadSpec) {
                     }
                 }
             }
+        }
+    }
+}
+
+fn autoscaling(v: &mut Validator, at: &str, w: &WorkloadSpec) {
+    let Some(spec) = &w.autoscaling else {
+        return;
+    };
+    let path = format!("{at}.autoscaling");
+    if !matches!(w.kind, WorkloadKind::Deployment | WorkloadKind::StatefulSet) {
+        v.error(
+            path.clone(),
+            format!(
+                "a {} cannot be autoscaled; only Deployments and StatefulSets",
+                w.kind.as_str()
+            ),
+        );
+    }
+    if w.replicas.is_some() {
+        v.error(
+            format!("{at}.replicas"),
+            "the autoscaler sets the replicas; leave this empty",
+        );
+    }
+    if spec.max_replicas < 1 {
+        v.error(format!("{path}.maxReplicas"), "must be at least 1");
+    }
+    match spec.min_replicas {
+        Some(min) if min < 1 => v.error(format!("{path}.minReplicas"), "must be at least 1"),
+        Some(min) if min > spec.max_replicas => v.error(
+            format!("{path}.minReplicas"),
+            format!("{min} is more than maxReplicas ({})", spec.max_replicas),
+        ),
+        _ => {}
+    }
+    if spec.cpu_utilization.is_none() && spec.memory_utilization.is_none() {
+        v.error(
+            path.clone(),
+            "set a CPU or memory target for the autoscaler to aim for",
+        );
+    }
+    for (field, target, resource) in [
+        ("cpuUtilization", spec.cpu_utilization, "cpu"),
+        ("memoryUtilization", spec.memory_utilization, "memory"),
+    ] {
+        let Some(target) = target else { continue };
+        if target < 1 {
+            v.error(format!("{path}.{field}"), "must be at least 1 (percent)");
+        }
+        // Utilization is measured against requests: a container without one cannot be measured.
+        if let Some(c) = w.containers.iter().position(|c| {
+            !c.resources
+                .requests
+                .entries()
+                .iter()
+                .any(|(name, _, _)| *name == resource)
+        }) {
+            v.error(
+                format!("{path}.{field}"),
+                format!(
+                    "container '{}' has no {resource} request to measure utilization against",
+                    w.containers[c].name
+                ),
+            );
+        }
+    }
+    for (direction, rules) in [("scaleUp", &spec.scale_up), ("scaleDown", &spec.scale_down)] {
+        let Some(rules) = rules else { continue };
+        let here = format!("{path}.{direction}");
+        if let Some(window) = rules
+            .stabilization_window_seconds
+            .filter(|w| !(0..=3600).contains(w))
+        {
+            v.error(
+                format!("{here}.stabilizationWindowSeconds"),
+                format!("{window} must be between 0 and 3600"),
+            );
+        }
+        for (i, policy) in rules.policies.iter().enumerate() {
+            if policy.value < 1 {
+                v.error(format!("{here}.policies[{i}].value"), "must be at least 1");
+            }
+            if !(1..=1800).contains(&policy.period_seconds) {
+                v.error(
+                    format!("{here}.policies[{i}].periodSeconds"),
+                    format!("{} must be between 1 and 1800", policy.period_seconds),
+                );
+            }
+        }
+    }
+}
+
+fn disruption_budget(v: &mut Validator, at: &str, w: &WorkloadSpec) {
+    let Some(budget) = &w.disruption_budget else {
+        return;
+    };
+    let path = format!("{at}.disruptionBudget");
+    if !w.kind.has_selector() {
+        v.error(
+            path.clone(),
+            format!("a {} has no pods of its own to protect", w.kind.as_str()),
+        );
+    }
+    match (&budget.min_available, &budget.max_unavailable) {
+        (Some(_), Some(_)) => v.error(
+            format!("{path}.maxUnavailable"),
+            "set minAvailable or maxUnavailable, not both",
+        ),
+        (None, None) => v.error(path.clone(), "set minAvailable or maxUnavailable"),
+        _ => {}
+    }
+    for (field, value) in [
+        ("minAvailable", &budget.min_available),
+        ("maxUnavailable", &budget.max_unavailable),
+    ] {
+        if let Some(value) = value
+            && let Err(message) = int_or_percent(value)
+        {
+            v.error(format!("{path}.{field}"), message);
         }
     }
 }

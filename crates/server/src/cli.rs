@@ -236,6 +236,14 @@ pub struct ServeArgs {
     /// the current context of the first kubeconfig found) as a shared cluster.
     #[arg(long, env = "KUBECHART_AUTO_REGISTER_CLUSTER", default_value_t = true, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub auto_register_cluster: bool,
+    /// Origins besides the server's own whose pages may open the live-status WebSocket, comma
+    /// separated, e.g. `https://console.example.com`.
+    #[arg(long, env = "KUBECHART_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// How long a recoverable failure (image pull, crash loop) must last before a deployment
+    /// shows it as failed.
+    #[arg(long, env = "KUBECHART_WATCH_FAILURE_GRACE", value_parser = parse_duration, hide = true)]
+    pub watch_failure_grace: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,6 +12,7 @@ pub mod database;
 pub mod deployments;
 pub mod error;
 pub mod http;
+pub mod live;
 pub mod routes;
 pub mod secrets;
 pub mod serve;

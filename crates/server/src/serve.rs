@@ -13,6 +13,8 @@ use crate::cli::ServeArgs;
 use crate::clusters::Clusters;
 use crate::deployments::Deployments;
 use crate::http::metrics::HttpMetrics;
+use crate::live::Live;
+use crate::live::news::DeploymentNews;
 use crate::state::AppState;
 use crate::watches::Watches;
 use crate::{app, database, secrets};
@@ -82,12 +84,26 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
     if let Err(error) = clusters.auto_register().await {
         tracing::warn!(%error, "could not register the host's cluster");
     }
-    let deployments = Arc::new(Deployments::new(store.clone(), clusters.clone()));
+    let news = DeploymentNews::default();
+    let deployments =
+        Arc::new(Deployments::new(store.clone(), clusters.clone()).with_news(news.clone()));
+    let mut watch_config = WatchConfig::default();
+    if let Some(grace) = args.watch_failure_grace {
+        watch_config.failure_grace = grace;
+    }
     let watches = Arc::new(Watches::new(
         clusters.clone(),
-        WatchConfig::default(),
+        watch_config,
         background.shutdown_token(),
     ));
+    let live = Arc::new(Live::new(
+        store.clone(),
+        watches.clone(),
+        news,
+        background.clone(),
+        args.allowed_origins.clone(),
+    ));
+    live.start(&background);
     let state = AppState {
         store: store.clone(),
         tokens: TokenIssuer::new(jwt_secret.expose_secret(), args.token_ttl)?,
@@ -99,6 +115,7 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         clusters,
         deployments,
         watches,
+        live,
     };
     let listener = TcpListener::bind(args.addr)
         .await

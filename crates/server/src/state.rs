@@ -6,6 +6,7 @@ use crate::auth::token::TokenIssuer;
 use crate::clusters::Clusters;
 use crate::deployments::Deployments;
 use crate::http::metrics::HttpMetrics;
+use crate::live::Live;
 use crate::serve::BackgroundTasks;
 use crate::watches::Watches;
 use kubechart_store::Store;
@@ -29,4 +30,6 @@ pub struct AppState {
     pub deployments: Arc<Deployments>,
     /// The live watch of each cluster in use.
     pub watches: Arc<Watches>,
+    /// Live status: status followers, socket tickets and deployment news.
+    pub live: Arc<Live>,
 }

@@ -15,6 +15,7 @@ pub use error::DeploymentError;
 
 use crate::clusters::{ClusterError, Clusters};
 use crate::error::FieldError;
+use crate::live::news::DeploymentNews;
 use chrono::{DateTime, Utc};
 use kubechart_manifest::{AppSpec, RenderOptions, Rendered};
 use kubechart_store::{
@@ -40,6 +41,8 @@ pub struct Deployments {
     clusters: Arc<Clusters>,
     /// Names this process as the holder of the operations it runs (unique per process).
     holder: String,
+    /// Where operations announce their progress and outcome.
+    news: DeploymentNews,
 }
 
 impl Deployments {
@@ -48,7 +51,14 @@ impl Deployments {
             store,
             clusters,
             holder: format!("kubechart-{}", uuid::Uuid::new_v4()),
+            news: DeploymentNews::default(),
         }
+    }
+
+    /// Sets where operations announce their progress and outcome.
+    pub fn with_news(mut self, news: DeploymentNews) -> Self {
+        self.news = news;
+        self
     }
 
     /// Creates a draft at revision 1 from a valid AppSpec, bound to `cluster_id` when given.

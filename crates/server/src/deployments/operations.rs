@@ -10,6 +10,7 @@ use super::operation_views::{
 };
 use super::{DeploymentError, Deployments, render};
 use crate::clusters::Clusters;
+use crate::live::news::DeploymentNews;
 use crate::serve::BackgroundTasks;
 use kubechart_kube::ObjectRef;
 use kubechart_kube::apply::{
@@ -86,6 +87,8 @@ impl Deployments {
         });
         let audit = NewAuditEvent::deployment(Some(user.id), "deployment.deploy", id, detail);
         self.store.start_operation(new, audit).await?;
+        self.news
+            .operation_status(id, DeploymentStatus::Applying, None);
         let run = Run {
             store: self.store.clone(),
             clusters: Arc::clone(&self.clusters),
@@ -99,6 +102,7 @@ impl Deployments {
                 adopt: request.adopt,
                 recreate: request.recreate,
             },
+            news: self.news.clone(),
         };
         background.spawn("deploy operation", |shutdown| run.run(shutdown));
         Ok(DeployAcceptedView {
@@ -154,6 +158,8 @@ struct Run {
     cluster: Cluster,
     spec: AppSpec,
     options: ApplyOptions,
+    /// Where progress and the outcome are announced as they happen.
+    news: DeploymentNews,
 }
 
 /// Progress as it arrives from the engine, written out by the operation's own loop.
@@ -244,12 +250,12 @@ impl Run {
             operation: self.operation,
             holder: self.holder.clone(),
         };
+        let (news, deployment, operation) = (self.news.clone(), self.deployment, self.operation);
         let sink: ProgressSink = Arc::new(move |reference: &ObjectRef, progress: &Progress| {
+            let view = ObjectProgressView::of_progress(reference, progress);
+            news.progress(deployment, operation, &view);
             let mut tracker = tracker.lock().unwrap_or_else(PoisonError::into_inner);
-            tracker.objects.insert(
-                reference.clone(),
-                ObjectProgressView::of_progress(reference, progress),
-            );
+            tracker.objects.insert(reference.clone(), view);
             tracker.dirty = true;
         });
         let engine = Engine::for_connection(&connection);
@@ -300,6 +306,7 @@ impl Run {
             ),
         };
         let succeeded = error.is_none();
+        let announced = (status, reason.clone());
         self.store
             .transaction(async |tx| {
                 use kubechart_store::deployments;
@@ -310,7 +317,11 @@ impl Run {
                 }
                 Ok::<_, StoreError>(())
             })
-            .await
+            .await?;
+        let (status, reason) = announced;
+        self.news
+            .operation_status(self.deployment, status, Some(&reason));
+        Ok(())
     }
 }
 

@@ -22,11 +22,15 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The database is reachable; 503 while it is not, 200 again as soon as it is back.
+/// The database is reachable and takes writes; 503 while it is not (or while deployment statuses
+/// cannot be stored), 200 again as soon as it is back.
 #[utoipa::path(get, path = "/readyz", tag = TAG,
     responses((status = 200, body = String), (status = 503, body = String)))]
 async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match state.store.ping().await {
+        Ok(()) if state.live.status_writes_failing() => {
+            (StatusCode::SERVICE_UNAVAILABLE, "database refuses writes")
+        }
         Ok(()) => (StatusCode::OK, "ready"),
         Err(error) => {
             tracing::warn!(error = %error, "readiness check failed: database unreachable");

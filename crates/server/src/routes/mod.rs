@@ -9,6 +9,7 @@ pub mod health;
 pub mod import;
 pub mod render;
 pub mod users;
+pub mod ws;
 
 use crate::error::{ApiError, ErrorBody, ErrorCode, ErrorDetail, FieldError};
 use crate::state::AppState;
@@ -53,6 +54,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(health::router())
         .merge(render::router())
         .merge(import::router())
+        .merge(ws::router())
 }
 
 /// The OpenAPI document of every route, as `kubechart openapi` prints it.

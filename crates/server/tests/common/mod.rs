@@ -81,6 +81,8 @@ pub fn serve_args(data_dir: &std::path::Path, database_url: Option<String>) -> S
         shutdown_grace: Duration::from_secs(5),
         request_timeout: Duration::from_secs(30),
         auto_register_cluster: false,
+        allowed_origins: Vec::new(),
+        watch_failure_grace: None,
     }
 }
 

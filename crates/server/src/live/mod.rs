@@ -1,0 +1,87 @@
+//! Live status: deployment statuses kept up to date from the clusters' watches, and the
+//! WebSocket hub that pushes status, operation progress and Warning events to browsers.
+//!
+//! - [`news`]: the one channel for news about deployments, where it leaves and enters a replica;
+//! - [`follower`] and [`status`]: each applied deployment's status from its objects' health;
+//! - [`tickets`] and [`origin`]: who may open a socket;
+//! - [`connection`], [`subscription`], [`outbox`] and [`messages`]: the socket protocol.
+
+mod app_view;
+mod backoff;
+pub mod connection;
+pub mod follower;
+pub mod messages;
+pub mod news;
+pub mod origin;
+mod outbox;
+pub mod status;
+mod subscription;
+pub mod tickets;
+
+use crate::serve::BackgroundTasks;
+use crate::watches::Watches;
+use follower::Followers;
+use kubechart_store::Store;
+use news::DeploymentNews;
+use std::sync::Arc;
+use tickets::Tickets;
+
+/// Everything live, shared by the routes and the background tasks.
+pub struct Live {
+    store: Store,
+    watches: Arc<Watches>,
+    pub news: DeploymentNews,
+    pub tickets: Tickets,
+    followers: Arc<Followers>,
+    /// Origins besides the server's own whose pages may open a socket.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Live {
+    pub fn new(
+        store: Store,
+        watches: Arc<Watches>,
+        news: DeploymentNews,
+        background: BackgroundTasks,
+        allowed_origins: Vec<String>,
+    ) -> Self {
+        let followers = Followers::new(
+            store.clone(),
+            Arc::clone(&watches),
+            news.clone(),
+            background,
+        );
+        Self {
+            tickets: Tickets::new(store.clone()),
+            store,
+            watches,
+            news,
+            followers,
+            allowed_origins,
+        }
+    }
+
+    /// Starts following every applied deployment and sweeping expired tickets.
+    pub fn start(&self, background: &BackgroundTasks) {
+        self.followers.start();
+        let tickets = self.tickets.clone();
+        background.spawn("socket ticket sweeper", |shutdown| async move {
+            let mut ticks = tokio::time::interval(tickets::SWEEP_EVERY);
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    _ = ticks.tick() => {
+                        if let Err(error) = tickets.sweep().await {
+                            tracing::warn!(%error, "cannot sweep expired socket tickets");
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// Whether deployment statuses cannot be stored right now (for `/readyz`).
+    pub fn status_writes_failing(&self) -> bool {
+        self.followers.writes.failing()
+    }
+}

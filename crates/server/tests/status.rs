@@ -1,0 +1,82 @@
+//! Watch-driven status while the database is away: the change is retried, `/readyz` answers 503
+//! meanwhile, and the stored status is right once PostgreSQL is back, without a restart.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod live_support;
+
+use common::proxy::CuttableProxy;
+use common::{Backend, TestServer, eventually};
+use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
+use kube::Api;
+use kube::api::DeleteParams;
+use kubechart_testcluster::{Options, TestCluster};
+use live_support::{app, create, deploy, register_cluster, stored_until};
+use reqwest::StatusCode;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_change_during_a_database_outage_is_stored_when_it_returns() {
+    let Some(()) = common::postgres_available() else {
+        return;
+    };
+    let postgres = url::Url::parse(&std::env::var("KUBECHART_TEST_POSTGRES_URL").unwrap()).unwrap();
+    let target = format!(
+        "{}:{}",
+        postgres.host_str().unwrap(),
+        postgres.port().unwrap_or(5432)
+    );
+    let target = tokio::net::lookup_host(target)
+        .await
+        .unwrap()
+        .next()
+        .unwrap();
+    let proxy = CuttableProxy::start(target).await;
+    let server = TestServer::start_with(Backend::Postgres, |args| {
+        let mut url = url::Url::parse(&args.data.database_url()).unwrap();
+        url.set_host(Some("127.0.0.1")).unwrap();
+        url.set_port(Some(proxy.addr.port())).unwrap();
+        args.data.database_url = Some(url.to_string());
+    })
+    .await;
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let (token, _) = server.register("alice").await;
+    let cluster_id = register_cluster(&server, &token, &cluster).await;
+    let id = create(&server, &token, &cluster_id, app("shop", "nginx:1.27")).await;
+    deploy(&server, &token, &id).await;
+    stored_until(&server, &token, &id, "ready", |record| {
+        record["status"] == "ready"
+    })
+    .await;
+    let ready = |server: &TestServer| {
+        let request = server.http.get(format!("{}/readyz", server.base));
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(ready(&server).await, StatusCode::OK);
+
+    proxy.cut();
+    let workloads: Api<KubeDeployment> = Api::namespaced(cluster.client(), "shop");
+    workloads
+        .delete("web", &DeleteParams::default())
+        .await
+        .unwrap();
+    eventually(Duration::from_secs(20), "/readyz to answer 503", || async {
+        ready(&server).await == StatusCode::SERVICE_UNAVAILABLE
+    })
+    .await;
+    // Long enough for the follower to have tried and failed to store the change.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    proxy.restore();
+    let record = stored_until(&server, &token, &id, "degraded", |record| {
+        record["status"] == "degraded"
+    })
+    .await;
+    let reason = record["statusReason"].as_str().unwrap();
+    assert!(reason.starts_with("Deployment web"), "{record}");
+    eventually(Duration::from_secs(20), "/readyz to recover", || async {
+        ready(&server).await == StatusCode::OK
+    })
+    .await;
+    server.stop().await;
+}

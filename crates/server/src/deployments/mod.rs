@@ -5,7 +5,9 @@
 
 mod diff;
 mod error;
+pub mod export;
 mod inventory;
+pub mod live;
 pub mod operation_views;
 mod operations;
 mod secrets;

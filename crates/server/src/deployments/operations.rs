@@ -137,7 +137,7 @@ impl Deployments {
     }
 
     /// The cluster the deployment is bound to, when the caller may use it.
-    async fn bound_cluster(
+    pub(super) async fn bound_cluster(
         &self,
         user: &User,
         deployment: &Deployment,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clusters;
+pub mod deployment_live;
 pub mod deployments;
 pub mod docs;
 pub mod health;
@@ -50,6 +51,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(clusters::router())
         .merge(deployments::router())
+        .merge(deployment_live::router())
         .merge(audit::router())
         .merge(health::router())
         .merge(render::router())

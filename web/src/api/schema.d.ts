@@ -369,7 +369,7 @@ export interface paths {
         };
         /**
          * One operation: its state, target revision, per-object progress (the outcome once finished),
-         *     error and times.
+         *     error and times. Still readable once a delete has hidden the deployment.
          */
         get: operations["get_operation"];
         put?: never;
@@ -947,11 +947,6 @@ export interface components {
             /** @description Path of the field in the request, e.g. `password` or `workloads[0].containers[1].image`. */
             path: string;
         };
-        /**
-         * @description An object's health, in kstatus' words.
-         * @enum {string}
-         */
-        HealthStateView: "Current" | "InProgress" | "Failed" | "Terminating" | "NotFound";
         IdentityView: {
             groups: string[];
             username: string;
@@ -997,11 +992,11 @@ export interface components {
         };
         /** @description A message from the client. */
         LiveClientMessage: {
-            deployment_id: string;
+            deploymentId: string;
             /** @enum {string} */
             type: "subscribe";
         } | {
-            deployment_id: string;
+            deploymentId: string;
             /** @enum {string} */
             type: "unsubscribe";
         } | {
@@ -1076,11 +1071,22 @@ export interface components {
             reason: string;
             state: components["schemas"]["LiveState"];
         };
+        /**
+         * @description An object's health, in kstatus' words.
+         * @enum {string}
+         */
+        LiveHealthState: "Current" | "InProgress" | "Failed" | "Terminating" | "NotFound";
         /** @description One object of the app and how it is doing. */
         LiveObject: components["schemas"]["LiveObjectRef"] & {
             health: components["schemas"]["LiveHealth"];
             /** @description The pods the workload runs now (a bare Pod lists itself); absent for other kinds. */
             pods?: components["schemas"]["LivePod"][] | null;
+        };
+        /** @description One object's health. */
+        LiveObjectHealth: {
+            object: components["schemas"]["ObjectRefView"];
+            reason: string;
+            state: components["schemas"]["LiveHealthState"];
         };
         /** @description Which object. */
         LiveObjectRef: {
@@ -1187,7 +1193,7 @@ export interface components {
              * @description Every object of the applied revision with its health, in apply order; empty until the
              *     deployment has been applied.
              */
-            objects?: components["schemas"]["ObjectHealthView"][] | null;
+            objects?: components["schemas"]["LiveObjectHealth"][] | null;
             /** @description Why, in words from the health engine or the last operation. */
             reason?: string | null;
             /** Format: int64 */
@@ -1198,12 +1204,6 @@ export interface components {
             password: string;
             /** @description The username or the email address. */
             username: string;
-        };
-        /** @description One object's health. */
-        ObjectHealthView: {
-            object: components["schemas"]["ObjectRefView"];
-            reason: string;
-            state: components["schemas"]["HealthStateView"];
         };
         /**
          * @description Where one object is in an operation. While it runs: `pending`, `applying`, `applied`,

@@ -11,17 +11,15 @@ use utoipa::ToSchema;
 
 /// A message from the client.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
+#[serde(tag = "type", rename_all = "camelCase")]
 #[schema(as = LiveClientMessage)]
 pub enum ClientMessage {
     /// Follow one deployment: a `status` snapshot with every object first, then `status`,
     /// `progress` and `event` messages as things change.
+    #[serde(rename_all = "camelCase")]
     Subscribe { deployment_id: String },
     /// Stop following a deployment.
+    #[serde(rename_all = "camelCase")]
     Unsubscribe { deployment_id: String },
     /// Follow the status of all of the caller's deployments: a `statusList` snapshot first, then
     /// a `status` message (without `objects`) whenever one of them changes.
@@ -77,6 +75,7 @@ pub struct StatusMessage {
 /// One object's health.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = LiveObjectHealth)]
 pub struct ObjectHealthView {
     pub object: ObjectRefView,
     pub state: HealthStateView,
@@ -95,6 +94,7 @@ impl From<&ObjectHealth> for ObjectHealthView {
 
 /// An object's health, in kstatus' words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = LiveHealthState)]
 pub enum HealthStateView {
     Current,
     InProgress,

@@ -3,17 +3,27 @@
 //! options switched; the pods meet the restricted Pod Security Standard; the RBAC grants what the
 //! rendered kinds need; the rendered objects apply server-side to the Kubernetes API test server;
 //! the plain manifests are the chart's; KubeChart's own AppSpec renders an equivalent installation
-//! that applies too; the image runs the static release binary as a non-root user.
+//! that applies too; the image runs the static release binary as a non-root user; PostgreSQL is
+//! reached over TLS verified against the CA bundle given with `sslrootcert`; the backups
+//! `deploy/README.md` documents (pg_dump/pg_restore, SQLite's online `.backup`) restore a working
+//! installation on both databases.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{Backend, password_of, serve_args};
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::GroupVersionKind;
 use kube::discovery::{Discovery, Scope};
+use kubechart_server::serve;
+use kubechart_store::testing::{TestDatabase, fresh_postgres};
 use kubechart_testcluster::{Options, TestCluster};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+on_both_backends!(a_backup_taken_while_serving_restores_a_working_installation);
 
 fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -691,4 +701,201 @@ fn the_image_runs_the_static_release_binary_as_a_non_root_user() {
             .iter()
             .any(|line| line.starts_with("COPY --from=web /src/web/dist web/dist"))
     );
+}
+
+/// Registers the first account, the administrator; returns its session token.
+async fn register_admin(http: &reqwest::Client, base: &str) -> String {
+    let registered = http
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({
+            "username": "admin",
+            "email": "admin@example.com",
+            "password": password_of("admin"),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), reqwest::StatusCode::CREATED);
+    let body: Value = registered.json().await.unwrap();
+    body["token"].as_str().unwrap().to_string()
+}
+
+/// A TLS-only PostgreSQL cluster with a fresh database `name`: (port, CA, an unrelated CA); `None`
+/// where it cannot be created outside CI.
+fn postgres_over_tls(name: &str) -> Option<(u16, String, String)> {
+    let output = run_python(&["crates/server/tests/support/install_postgres_tls.py", name]);
+    if output.status.code() == Some(3) {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!(
+            "skipping: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+        return None;
+    }
+    let setup = stdout_json(&output);
+    Some((
+        u16::try_from(setup["port"].as_u64().unwrap()).unwrap(),
+        setup["ca"].as_str().unwrap().to_string(),
+        setup["wrongCa"].as_str().unwrap().to_string(),
+    ))
+}
+
+/// What `kubechart serve` printed when it could not start.
+fn failed_start(database_url: &str) -> String {
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kubechart"))
+        .arg("serve")
+        .env("KUBECHART_ADDR", "127.0.0.1:0")
+        .env("KUBECHART_DATA_DIR", data.path())
+        .env("KUBECHART_DATABASE_URL", database_url)
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "started with {database_url}");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// Runs `sql` as the administrator over the local socket of the cluster on `port`.
+fn psql(port: u16, sql: &str) -> String {
+    let output = Command::new("runuser")
+        .args(["-u", "postgres", "--", "psql", "-tA", "-p"])
+        .arg(port.to_string())
+        .arg("-c")
+        .arg(sql)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgresql_is_reached_over_tls_verified_against_the_given_ca() {
+    let database = format!("kubechart_tls_{}", uuid::Uuid::new_v4().simple());
+    let Some((port, ca, wrong_ca)) = postgres_over_tls(&database) else {
+        return;
+    };
+    let url = |mode: &str, ca: &str| {
+        format!("postgres://postgres@localhost:{port}/{database}?sslmode={mode}&sslrootcert={ca}")
+    };
+
+    let message = failed_start(&url("verify-full", &wrong_ca));
+    assert!(message.contains("cannot open the database"), "{message}");
+    assert!(
+        message.contains("invalid peer certificate: UnknownIssuer"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("postgres@"),
+        "the URL was printed: {message}"
+    );
+    // The server refuses connections without TLS, so the one below is encrypted.
+    let message = failed_start(&url("disable", &ca));
+    assert!(message.contains("no encryption"), "{message}");
+
+    let data = tempfile::tempdir().unwrap();
+    let server = serve::start(serve_args(data.path(), Some(url("verify-full", &ca))))
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.addr);
+    let http = reqwest::Client::new();
+    let ready = http.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), reqwest::StatusCode::OK);
+    register_admin(&http, &base).await;
+    let encrypted: i64 = psql(
+        port,
+        &format!(
+            "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) \
+             WHERE ssl AND datname = '{database}'"
+        ),
+    )
+    .parse()
+    .unwrap();
+    assert!(encrypted > 0);
+    server.shutdown().await.unwrap();
+    psql(port, &format!("DROP DATABASE {database}"));
+}
+
+/// A backup taken as deploy/README.md says, while the server runs: the database URL of the copy.
+async fn documented_backup(
+    backend: Backend,
+    data: &Path,
+    url: &str,
+) -> (String, Option<TestDatabase>) {
+    match backend {
+        Backend::Sqlite => {
+            let copy = data.join("backup.db");
+            let output = Command::new("sqlite3")
+                .arg(data.join("kubechart.db"))
+                .arg(format!(".backup '{}'", copy.display()))
+                .output()
+                .expect("sqlite3 runs");
+            assert!(output.status.success(), "{output:?}");
+            (format!("sqlite://{}", copy.display()), None)
+        }
+        Backend::Postgres => {
+            let dump = data.join("kubechart.dump");
+            let output = Command::new("pg_dump")
+                .args(["--format=custom", "--file"])
+                .arg(&dump)
+                .arg(url)
+                .output()
+                .expect("pg_dump runs");
+            assert!(output.status.success(), "{output:?}");
+            let restored = fresh_postgres().await.unwrap();
+            let output = Command::new("pg_restore")
+                .args(["--no-owner", "--exit-on-error", "--dbname"])
+                .arg(&restored.url)
+                .arg(&dump)
+                .output()
+                .expect("pg_restore runs");
+            assert!(output.status.success(), "{output:?}");
+            (restored.url.clone(), Some(restored))
+        }
+    }
+}
+
+async fn a_backup_taken_while_serving_restores_a_working_installation(backend: Backend) {
+    let data = tempfile::tempdir().unwrap();
+    let database = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => Some(fresh_postgres().await.unwrap()),
+    };
+    let url = database.as_ref().map_or_else(
+        || format!("sqlite://{}", data.path().join("kubechart.db").display()),
+        |db| db.url.clone(),
+    );
+    let server = serve::start(serve_args(data.path(), Some(url.clone())))
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", server.addr);
+    let token = register_admin(&http, &base).await;
+    let (backup_url, _restored) = documented_backup(backend, data.path(), &url).await;
+    server.shutdown().await.unwrap();
+
+    // The copy and the same keys (the data directory's generated files) make the same installation.
+    let server = serve::start(serve_args(data.path(), Some(backup_url)))
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.addr);
+    let me = http
+        .get(format!("{base}/api/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), reqwest::StatusCode::OK);
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["username"], "admin");
+    let login = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "admin", "password": password_of("admin")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), reqwest::StatusCode::OK);
+    server.shutdown().await.unwrap();
 }

@@ -32,6 +32,10 @@ need_command chromium chromium
 need_command node nodejs
 need_kubectl
 need_helm_sdk
+# The backup tests run the documented commands (sqlite3 .backup; pg_dump and pg_restore come with
+# PostgreSQL), the TLS test certificates come from openssl.
+need_command sqlite3 sqlite3
+need_command openssl openssl
 command -v cargo-nextest >/dev/null 2>&1 || { step "installing cargo-nextest"; cargo install --locked cargo-nextest; }
 
 build_web

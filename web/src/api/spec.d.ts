@@ -139,7 +139,7 @@ export interface components {
             replicas?: number | null;
             /**
              * Update strategy
-             * @description Deployment (RollingUpdate, Recreate) and StatefulSet (RollingUpdate, OnDelete).
+             * @description Deployment (RollingUpdate, Recreate), StatefulSet and DaemonSet (RollingUpdate, OnDelete).
              */
             strategy?: components["schemas"]["StrategySpec"] | null;
             /**
@@ -184,9 +184,21 @@ export interface components {
             cronJob?: components["schemas"]["CronJobSettings"] | null;
             /** StatefulSet settings */
             statefulSet?: components["schemas"]["StatefulSetSettings"] | null;
+            /**
+             * Autoscaling
+             * @description A HorizontalPodAutoscaler (autoscaling/v2) for a Deployment or StatefulSet; it owns the
+             *     replica count, so `replicas` stays empty.
+             */
+            autoscaling?: components["schemas"]["AutoscalingSpec"] | null;
+            /**
+             * Disruption budget
+             * @description A PodDisruptionBudget for the workload's pods: how many may be evicted at once (drains,
+             *     upgrades).
+             */
+            disruptionBudget?: components["schemas"]["DisruptionBudgetSpec"] | null;
         };
         /** Workload kind */
-        WorkloadKind: "Deployment" | "StatefulSet" | "Job" | "CronJob" | "Pod" | "ReplicaSet";
+        WorkloadKind: "Deployment" | "StatefulSet" | "Job" | "CronJob" | "Pod" | "ReplicaSet" | "DaemonSet";
         /** Container */
         ContainerSpec: {
             /** @description Name (DNS-1123 label, unique in the pod). */
@@ -413,7 +425,8 @@ export interface components {
             type?: components["schemas"]["StrategyType"];
             /**
              * Max surge
-             * @description Deployment RollingUpdate: extra pods allowed during a rollout, a number or a percentage.
+             * @description RollingUpdate (Deployment, DaemonSet): extra pods allowed during a rollout, a number or a
+             *     percentage.
              */
             maxSurge?: string | null;
             /**
@@ -534,6 +547,83 @@ export interface components {
             accessModes?: string[];
             /** @description Storage class; the cluster default when empty. */
             storageClassName?: string | null;
+        };
+        /** Autoscaling */
+        AutoscalingSpec: {
+            /**
+             * Minimum replicas
+             * Format: int32
+             * @description Defaults to 1.
+             */
+            minReplicas?: number | null;
+            /**
+             * Maximum replicas
+             * Format: int32
+             */
+            maxReplicas: number;
+            /**
+             * CPU target
+             * Format: int32
+             * @description Average CPU use the autoscaler aims for, in percent of the pods' CPU requests.
+             */
+            cpuUtilization?: number | null;
+            /**
+             * Memory target
+             * Format: int32
+             * @description Average memory use the autoscaler aims for, in percent of the pods' memory requests.
+             */
+            memoryUtilization?: number | null;
+            /** Scaling up */
+            scaleUp?: components["schemas"]["ScalingRulesSpec"] | null;
+            /** Scaling down */
+            scaleDown?: components["schemas"]["ScalingRulesSpec"] | null;
+        };
+        /** Scaling behaviour */
+        ScalingRulesSpec: {
+            /**
+             * Stabilization window
+             * Format: int32
+             * @description Seconds of past recommendations considered, so that replicas do not flap (0-3600).
+             */
+            stabilizationWindowSeconds?: number | null;
+            /** Policy choice */
+            selectPolicy?: components["schemas"]["SelectPolicy"] | null;
+            /**
+             * Policies
+             * @description The most pods (or percent of pods) added or removed per period.
+             */
+            policies?: components["schemas"]["ScalingPolicySpec"][];
+        };
+        /** Policy choice */
+        SelectPolicy: "Max" | "Min" | "Disabled";
+        /** Scaling policy */
+        ScalingPolicySpec: {
+            /** Unit */
+            type: components["schemas"]["ScalingPolicyType"];
+            /**
+             * Amount
+             * Format: int32
+             * @description Pods or percent per period (at least 1).
+             */
+            value: number;
+            /**
+             * Period
+             * Format: int32
+             * @description Seconds (1-1800).
+             */
+            periodSeconds: number;
+        };
+        /** Scaling policy unit */
+        ScalingPolicyType: "Pods" | "Percent";
+        /**
+         * Disruption budget
+         * @description Exactly one of the two, each a number of pods or a percentage (`50%`).
+         */
+        DisruptionBudgetSpec: {
+            /** Minimum available */
+            minAvailable?: string | null;
+            /** Maximum unavailable */
+            maxUnavailable?: string | null;
         };
         /** ConfigMap */
         ConfigMapSpec: {
@@ -750,8 +840,8 @@ export interface components {
             pathType?: components["schemas"]["PathType"];
             /** @description Service of this application; may be omitted when the app has one Service. */
             service?: string | null;
-            /** @description Service port name; defaults to the Service's first port. */
-            port?: string | null;
+            /** @description Service port: its name or its number; defaults to the Service's first port. */
+            port?: components["schemas"]["PortRef"] | null;
         };
         /** Ingress path type */
         PathType: "Prefix" | "Exact" | "ImplementationSpecific";
@@ -811,8 +901,8 @@ export interface components {
         BackendSpec: {
             /** @description Service of this application; may be omitted when the app has one Service. */
             service?: string | null;
-            /** @description Service port name; defaults to the Service's first port. */
-            port?: string | null;
+            /** @description Service port: its name or its number; defaults to the Service's first port. */
+            port?: components["schemas"]["PortRef"] | null;
             /**
              * Format: int64
              * @description Weight (0-1000000), relative to the other backends.

@@ -252,8 +252,13 @@ fn values_that_cannot_work_are_refused_with_the_reason() {
     assert!(message.contains("jwt.existingSecret"), "{message}");
     let message = refusal(&json!({"rbac": {"scope": "namespaces"}}));
     assert!(message.contains("rbac.namespaces"), "{message}");
+    // values.schema.json: types and choices.
     let message = refusal(&json!({"rbac": {"scope": "everything"}}));
-    assert!(message.contains("rbac.scope"), "{message}");
+    assert!(message.contains("/rbac/scope"), "{message}");
+    let message = refusal(&json!({"replicas": "three"}));
+    assert!(message.contains("/replicas"), "{message}");
+    let message = refusal(&json!({"certManager": {"issuerKind": "Vault"}}));
+    assert!(message.contains("/certManager/issuerKind"), "{message}");
     let message = refusal(&json!({"httpRoute": {"enabled": true}}));
     assert!(message.contains("ingress.enabled"), "{message}");
 }

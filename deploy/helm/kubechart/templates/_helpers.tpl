@@ -46,9 +46,6 @@ cert-manager.io/issuer: {{ .Values.certManager.issuerName }}
 {{- fail "replicas > 1 need the same keys: set jwt.existingSecret and credentialKey.existingSecret" -}}
 {{- end -}}
 {{- end -}}
-{{- if not (has .Values.rbac.scope (list "cluster" "namespaces")) -}}
-{{- fail "rbac.scope must be cluster or namespaces" -}}
-{{- end -}}
 {{- if and .Values.rbac.create (eq .Values.rbac.scope "namespaces") (empty .Values.rbac.namespaces) -}}
 {{- fail "rbac.scope=namespaces needs rbac.namespaces" -}}
 {{- end -}}

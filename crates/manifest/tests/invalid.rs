@@ -356,3 +356,31 @@ fn a_service_port_is_referred_to_by_name_or_number() {
         );
     }
 }
+
+#[test]
+fn closed_sets_accept_only_their_values_at_the_field() {
+    let parse_error = |text: &str| match parse_spec(text).unwrap_err() {
+        RenderError::Parse(error) => error,
+        other => panic!("expected a parse error, got {other:?}"),
+    };
+    let error = parse_error(
+        "name: shop\npersistentVolumeClaims: [{name: data, size: 1Gi, accessModes: [ReadWriteSometimes]}]\n",
+    );
+    assert_eq!(error.path, "persistentVolumeClaims[0].accessModes[0]");
+    assert!(
+        error
+            .message
+            .contains("unknown variant `ReadWriteSometimes`")
+            && error.message.contains("ReadWriteOncePod"),
+        "{error}"
+    );
+    let error = parse_error(
+        "name: shop\nworkloads: [{name: w, tolerations: [{operator: exists}], containers: [{name: c, image: i}]}]\n",
+    );
+    assert_eq!(error.path, "workloads[0].tolerations[0].operator");
+    let error = parse_error(
+        "name: shop\nworkloads: [{name: w, tolerations: [{key: k, effect: NoRun}], containers: [{name: c, image: i}]}]\n",
+    );
+    assert_eq!(error.path, "workloads[0].tolerations[0].effect");
+    assert!(error.message.contains("PreferNoSchedule"), "{error}");
+}

@@ -169,9 +169,9 @@ pub(super) fn tolerations(pod: &Value) -> Vec<TolerationSpec> {
         .iter()
         .map(|t| TolerationSpec {
             key: text(t, "/key"),
-            operator: text(t, "/operator"),
+            operator: choice(t, "/operator"),
             value: text(t, "/value"),
-            effect: text(t, "/effect"),
+            effect: choice(t, "/effect"),
             toleration_seconds: int(t, "/tolerationSeconds"),
         })
         .collect()

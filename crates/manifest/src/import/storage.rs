@@ -1,6 +1,6 @@
 //! PersistentVolumeClaim and PersistentVolume → their entries.
 
-use super::value::{choice, flag, name, strings, text};
+use super::value::{choice, choices, flag, name, text};
 use crate::spec::{PersistentVolumeClaimSpec, PersistentVolumeSpec, PvSource};
 use serde_json::Value;
 
@@ -8,7 +8,7 @@ pub(super) fn claim(object: &Value) -> PersistentVolumeClaimSpec {
     PersistentVolumeClaimSpec {
         name: name(object),
         size: text(object, "/spec/resources/requests/storage").unwrap_or_default(),
-        access_modes: strings(object, "/spec/accessModes"),
+        access_modes: choices(object, "/spec/accessModes"),
         storage_class_name: text(object, "/spec/storageClassName"),
         volume_mode: choice(object, "/spec/volumeMode"),
         volume_name: text(object, "/spec/volumeName"),
@@ -45,7 +45,7 @@ pub(super) fn volume(object: &Value, namespace: &str) -> Option<PersistentVolume
     Some(PersistentVolumeSpec {
         name: name(object),
         capacity: text(spec, "/capacity/storage").unwrap_or_default(),
-        access_modes: strings(spec, "/accessModes"),
+        access_modes: choices(spec, "/accessModes"),
         reclaim_policy: choice(spec, "/persistentVolumeReclaimPolicy").unwrap_or_default(),
         storage_class_name: text(spec, "/storageClassName"),
         volume_mode: choice(spec, "/volumeMode"),

@@ -68,3 +68,12 @@ pub(super) fn name(value: &Value) -> String {
 pub(super) fn choice<T: serde::de::DeserializeOwned>(value: &Value, pointer: &str) -> Option<T> {
     serde_json::from_value(value.pointer(pointer)?.clone()).ok()
 }
+
+/// The items of a list of closed-set values that are among the form's (the rest stay in the
+/// override).
+pub(super) fn choices<T: serde::de::DeserializeOwned>(value: &Value, pointer: &str) -> Vec<T> {
+    items(value, pointer)
+        .iter()
+        .filter_map(|item| serde_json::from_value(item.clone()).ok())
+        .collect()
+}

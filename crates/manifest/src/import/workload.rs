@@ -4,7 +4,7 @@
 use super::identity::AppLabels;
 use super::pod;
 use super::value::{
-    choice, flag, int, int_or_string, int32, items, name, string_map, strings, text,
+    choice, choices, flag, int, int_or_string, int32, items, name, string_map, text,
 };
 use crate::spec::{
     AutoscalingSpec, CronJobSettings, DisruptionBudgetSpec, JobSettings, ScalingPolicySpec,
@@ -135,7 +135,7 @@ fn stateful_set(object: &Value) -> StatefulSetSettings {
             .map(|claim| VolumeClaimTemplateSpec {
                 name: name(claim),
                 size: text(claim, "/spec/resources/requests/storage").unwrap_or_default(),
-                access_modes: strings(claim, "/spec/accessModes"),
+                access_modes: choices(claim, "/spec/accessModes"),
                 storage_class_name: text(claim, "/spec/storageClassName"),
             })
             .collect(),

@@ -270,9 +270,9 @@ fn security_context(spec: &SecurityContextSpec) -> core::SecurityContext {
 fn toleration(spec: &crate::spec::TolerationSpec) -> core::Toleration {
     core::Toleration {
         key: spec.key.clone(),
-        operator: spec.operator.clone(),
+        operator: spec.operator.map(|o| o.as_str().to_owned()),
         value: spec.value.clone(),
-        effect: spec.effect.clone(),
+        effect: spec.effect.map(|e| e.as_str().to_owned()),
         toleration_seconds: spec.toleration_seconds,
     }
 }

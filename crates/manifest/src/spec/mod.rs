@@ -26,14 +26,15 @@ pub use network::{
 };
 pub(crate) use storage::access_modes_or_default;
 pub use storage::{
-    PersistentVolumeClaimSpec, PersistentVolumeSpec, PvSource, ReclaimPolicy, VolumeMode,
+    AccessMode, PersistentVolumeClaimSpec, PersistentVolumeSpec, PvSource, ReclaimPolicy,
+    VolumeMode,
 };
 pub use tls::{CertificateSpec, IssuerKind, IssuerRefSpec};
 pub use workload::{
     AutoscalingSpec, ConcurrencyPolicy, CronJobSettings, DisruptionBudgetSpec, JobSettings,
     PodManagementPolicy, RestartPolicy, ScalingPolicySpec, ScalingPolicyType, ScalingRulesSpec,
-    SelectPolicy, StatefulSetSettings, StrategySpec, StrategyType, TolerationSpec,
-    VolumeClaimTemplateSpec, WorkloadKind, WorkloadSpec,
+    SelectPolicy, StatefulSetSettings, StrategySpec, StrategyType, TaintEffect, TolerationOperator,
+    TolerationSpec, VolumeClaimTemplateSpec, WorkloadKind, WorkloadSpec,
 };
 
 use schemars::JsonSchema;

@@ -13,9 +13,9 @@ pub struct PersistentVolumeClaimSpec {
     pub size: String,
     /// # Access modes
     ///
-    /// `ReadWriteOnce` (default), `ReadOnlyMany`, `ReadWriteMany` or `ReadWriteOncePod`.
+    /// Defaults to ReadWriteOnce.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
+    pub access_modes: Vec<AccessMode>,
     /// Storage class; the cluster default when empty, `""` for none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class_name: Option<String>,
@@ -109,7 +109,7 @@ pub struct PersistentVolumeSpec {
     pub capacity: String,
     /// Access modes; defaults to ReadWriteOnce.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
+    pub access_modes: Vec<AccessMode>,
     /// # Reclaim policy
     #[serde(default)]
     pub reclaim_policy: ReclaimPolicy,
@@ -128,12 +128,37 @@ pub struct PersistentVolumeSpec {
     pub claim: Option<String>,
 }
 
+/// # Access mode
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum AccessMode {
+    /// Read-write by the pods of one node.
+    ReadWriteOnce,
+    /// Read-only by many nodes.
+    ReadOnlyMany,
+    /// Read-write by many nodes.
+    ReadWriteMany,
+    /// Read-write by one pod.
+    ReadWriteOncePod,
+}
+
+impl AccessMode {
+    /// The Kubernetes spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ReadWriteOnce => "ReadWriteOnce",
+            Self::ReadOnlyMany => "ReadOnlyMany",
+            Self::ReadWriteMany => "ReadWriteMany",
+            Self::ReadWriteOncePod => "ReadWriteOncePod",
+        }
+    }
+}
+
 /// The access modes a claim or volume gets when none are given.
-pub(crate) fn access_modes_or_default(modes: &[String]) -> Vec<String> {
+pub(crate) fn access_modes_or_default(modes: &[AccessMode]) -> Vec<String> {
     if modes.is_empty() {
-        vec!["ReadWriteOnce".to_owned()]
+        vec![AccessMode::ReadWriteOnce.as_str().to_owned()]
     } else {
-        modes.to_vec()
+        modes.iter().map(|m| m.as_str().to_owned()).collect()
     }
 }
 

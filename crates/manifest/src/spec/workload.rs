@@ -322,18 +322,63 @@ pub struct TolerationSpec {
     /// Taint key; empty with operator Exists tolerates everything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// Operator: `Equal` (default) or `Exists`.
+    /// # Operator
+    ///
+    /// Equal (the default) or Exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<TolerationOperator>,
     /// Taint value (operator Equal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// Effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`; empty matches all.
+    /// # Effect
+    ///
+    /// The taint effect tolerated; empty matches all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
+    pub effect: Option<TaintEffect>,
     /// Seconds a NoExecute toleration keeps the pod bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toleration_seconds: Option<i64>,
+}
+
+/// # Toleration operator
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TolerationOperator {
+    /// The taint's value must equal `value`.
+    Equal,
+    /// Any value (and, with an empty key, any taint).
+    Exists,
+}
+
+/// # Taint effect
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TaintEffect {
+    /// New pods are not scheduled on the node.
+    NoSchedule,
+    /// The scheduler avoids the node.
+    PreferNoSchedule,
+    /// Running pods are evicted too.
+    NoExecute,
+}
+
+impl TolerationOperator {
+    /// The Kubernetes spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Equal => "Equal",
+            Self::Exists => "Exists",
+        }
+    }
+}
+
+impl TaintEffect {
+    /// The Kubernetes spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoSchedule => "NoSchedule",
+            Self::PreferNoSchedule => "PreferNoSchedule",
+            Self::NoExecute => "NoExecute",
+        }
+    }
 }
 
 /// # Job settings
@@ -436,7 +481,7 @@ pub struct VolumeClaimTemplateSpec {
     pub size: String,
     /// Access modes; defaults to ReadWriteOnce.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_modes: Vec<String>,
+    pub access_modes: Vec<super::AccessMode>,
     /// Storage class; the cluster default when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class_name: Option<String>,

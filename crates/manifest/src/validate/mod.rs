@@ -18,7 +18,7 @@ pub(crate) use object::object;
 
 use crate::error::Errors;
 use crate::refs::Refs;
-use crate::spec::{AppSpec, StringMap};
+use crate::spec::{AccessMode, AppSpec, StringMap};
 use std::collections::BTreeMap;
 
 /// Every problem with the spec.
@@ -148,22 +148,8 @@ impl Validator<'_> {
         }
     }
 
-    pub fn access_modes(&mut self, path: String, modes: &[String]) {
-        const MODES: [&str; 4] = [
-            "ReadWriteOnce",
-            "ReadOnlyMany",
-            "ReadWriteMany",
-            "ReadWriteOncePod",
-        ];
-        for (i, mode) in modes.iter().enumerate() {
-            if !MODES.contains(&mode.as_str()) {
-                self.error(
-                    format!("{path}[{i}]"),
-                    format!("'{mode}' is not one of {}", MODES.join(", ")),
-                );
-            }
-        }
-        if modes.iter().any(|m| m == "ReadWriteOncePod") && modes.len() > 1 {
+    pub fn access_modes(&mut self, path: String, modes: &[AccessMode]) {
+        if modes.contains(&AccessMode::ReadWriteOncePod) && modes.len() > 1 {
             self.error(
                 path,
                 "ReadWriteOncePod cannot be combined with other access modes",

@@ -3,7 +3,7 @@
 use super::{Validator, cron, names};
 use crate::spec::{
     ContainerSpec, EnvVarSpec, MountSource, PortRef, ProbeSpec, RestartPolicy, SecretType,
-    StrategyType, WorkloadKind, WorkloadSpec,
+    StrategyType, TaintEffect, TolerationOperator, WorkloadKind, WorkloadSpec,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -104,38 +104,21 @@ fn workload(v: &mut Validator, at: &str, w: &WorkloadSpec) {
         if let Some(key) = &toleration.key {
             v.check(format!("{path}.key"), super::labels::qualified_name(key));
         }
-        match toleration.operator.as_deref() {
-            None | Some("Equal") => {}
-            Some("Exists") if toleration.value.as_deref().unwrap_or_default().is_empty() => {}
-            Some("Exists") => v.error(
+        let exists = toleration.operator == Some(TolerationOperator::Exists);
+        if exists && !toleration.value.as_deref().unwrap_or_default().is_empty() {
+            v.error(
                 format!("{path}.value"),
                 "must be empty when operator is Exists",
-            ),
-            Some(other) => v.error(
-                format!("{path}.operator"),
-                format!("'{other}' is not Equal or Exists"),
-            ),
+            );
         }
-        if toleration.key.as_deref().unwrap_or_default().is_empty()
-            && toleration.operator.as_deref() != Some("Exists")
-        {
+        if toleration.key.as_deref().unwrap_or_default().is_empty() && !exists {
             v.error(
                 format!("{path}.operator"),
                 "an empty key needs operator Exists",
             );
         }
-        if let Some(effect) = toleration
-            .effect
-            .as_deref()
-            .filter(|e| !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(e))
-        {
-            v.error(
-                format!("{path}.effect"),
-                format!("'{effect}' is not NoSchedule, PreferNoSchedule or NoExecute"),
-            );
-        }
         if toleration.toleration_seconds.is_some()
-            && toleration.effect.as_deref() != Some("NoExecute")
+            && toleration.effect != Some(TaintEffect::NoExecute)
         {
             v.error(
                 format!("{path}.tolerationSeconds"),

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { seriousViolations } from './support/axe.mjs';
 import { launchBrowser, openPage, screenshot } from './support/browser.mjs';
-import { assertAll, clustersPage, detailPage, editorPage, reviewPage } from './support/pages.mjs';
+import { assertAll, clustersPage, detailPage, editorPage, field, reviewPage } from './support/pages.mjs';
 import { serverBinary, startServer } from './support/server.mjs';
 import { startTestCluster, testClusterBinary } from './support/testcluster.mjs';
 
@@ -219,14 +219,14 @@ describe('KubeChart in a browser', () => {
       await page.getByRole('switch', { name: 'Create the namespace' }).click({ force: true });
 
       await editorPage.section(page, 'Workloads');
-      await page.getByLabel('Image', { exact: true }).fill('ghcr.io/acme/shop:1.5.0');
-      await page.getByLabel('Replicas', { exact: true }).fill('2');
+      await field(page, 'Image').fill('ghcr.io/acme/shop:1.5.0');
+      await field(page, 'Replicas').fill('2');
       await editorPage.waitForPreview(page, 'image: ghcr.io/acme/shop:1.5.0');
       await editorPage.waitForPreview(page, 'replicas: 2');
 
       // A name Kubernetes refuses: the server's own message appears at the field and in the section count.
       expectProblem(/status of 422/);
-      await page.getByLabel('Workload name', { exact: true }).fill('Web_Shop');
+      await field(page, 'Workload name').fill('Web_Shop');
       await page.waitForFunction(() => {
         const input = [...document.querySelectorAll('input')].find((i) => i.labels?.[0]?.textContent?.startsWith('Workload name'));
         return input?.getAttribute('aria-invalid') === 'true';
@@ -237,8 +237,8 @@ describe('KubeChart in a browser', () => {
       assert.ok(alert > 0, 'the preview names the same problem');
       await page.getByRole('navigation', { name: 'Sections' }).getByLabel('1 error').waitFor();
       await screenshot(page, 'editor-error-light');
-      await page.getByLabel('Workload name', { exact: true }).fill('web');
-      await page.getByLabel('Workload name', { exact: true }).and(page.locator('[aria-invalid="true"]')).waitFor({ state: 'detached' });
+      await field(page, 'Workload name').fill('web');
+      await field(page, 'Workload name').and(page.locator('[aria-invalid="true"]')).waitFor({ state: 'detached' });
       await editorPage.waitForPreview(page, 'name: web');
       await screenshot(page, 'editor-light');
 
@@ -248,8 +248,7 @@ describe('KubeChart in a browser', () => {
       assertAll(await reviewPage.actions(page), 'create', 'a new application creates every object');
       await screenshot(page, 'review-light');
 
-      await reviewPage.deploy(page);
-      await page.waitForURL((url) => url.pathname === `/apps/${shop.id}`, { timeout: 60_000 });
+      await reviewPage.deploy(page, shop.id);
       await detailPage.waitForStatus(page, 'ready');
       await screenshot(page, 'detail-light');
 
@@ -265,14 +264,14 @@ describe('KubeChart in a browser', () => {
       await logIn(page, alice);
       await page.goto(`/apps/${shop.id}/edit`);
       await page.getByRole('heading', { name: 'Edit shop' }).waitFor();
-      await page.getByLabel('Part of', { exact: true }).fill('storefront-eu');
+      await field(page, 'Part of').fill('storefront-eu');
       await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.startsWith('kubechart.draft.') && localStorage.getItem(k).includes('storefront-eu')));
       page.once('dialog', (dialog) => dialog.accept());
       await page.reload();
       await page.getByText('Your unsaved changes from earlier were restored.').waitFor();
-      assert.equal(await page.getByLabel('Part of', { exact: true }).inputValue(), 'storefront-eu');
+      assert.equal(await field(page, 'Part of').inputValue(), 'storefront-eu');
       await page.getByRole('button', { name: 'Discard them' }).click();
-      assert.equal(await page.getByLabel('Part of', { exact: true }).inputValue(), 'storefront');
+      assert.equal(await field(page, 'Part of').inputValue(), 'storefront');
     });
   });
 

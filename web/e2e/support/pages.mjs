@@ -2,13 +2,19 @@
 // scenarios read as the journey and survive layout changes.
 import assert from 'node:assert/strict';
 
+/** The input labelled `label` inside `scope`; a required field's label ends in an asterisk. */
+export function field(scope, label) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return scope.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
+}
+
 export const clustersPage = {
   async addFromKubeconfigFile(page, { name, kubeconfigPath }) {
     await page.goto('/clusters');
     await page.getByRole('heading', { name: 'Clusters' }).waitFor();
     await page.getByRole('button', { name: 'Add cluster' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Add a cluster' });
-    await dialog.getByLabel('Name', { exact: true }).fill(name);
+    await field(dialog, 'Name').fill(name);
     const chooser = page.waitForEvent('filechooser');
     await dialog.getByRole('button', { name: 'Upload kubeconfig' }).click();
     await (await chooser).setFiles(kubeconfigPath);
@@ -26,7 +32,7 @@ export const clustersPage = {
 export const editorPage = {
   /** The error text attached to the input labelled `label` (Mantine links it with aria-describedby). */
   async fieldError(page, label) {
-    const input = page.getByLabel(label, { exact: true });
+    const input = field(page, label);
     const ids = ((await input.getAttribute('aria-describedby')) ?? '').split(/\s+/);
     const errorId = ids.find((id) => id.endsWith('-error'));
     if (!errorId) return null;
@@ -53,9 +59,10 @@ export const reviewPage = {
     return page.locator('[data-object] [data-action]').evaluateAll((badges) => badges.map((b) => b.getAttribute('data-action')));
   },
 
-  async deploy(page) {
-    await page.getByRole('button', { name: 'Deploy' }).click();
-    await page.locator('[data-operation-state]').waitFor();
+  /** Deploys and waits for the operation to finish: the page then opens the application's detail. */
+  async deploy(page, id) {
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === `/apps/${id}`, { timeout: 60_000 });
   },
 };
 

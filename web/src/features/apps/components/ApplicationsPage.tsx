@@ -10,6 +10,7 @@ import { PageHeader } from '../../../components/ui/PageHeader';
 import { errorMessage } from '../../../lib/http';
 import { useClusters } from '../../../api/clusters';
 import { deploymentStatuses, useDeployments } from '../api/deployments';
+import { useLiveUpdates } from '../api/useLiveUpdates';
 import { relativeTime } from '../time';
 import { StatusBadge } from './StatusBadge';
 import { TemplateGrid } from './TemplateGrid';
@@ -28,6 +29,7 @@ export function ApplicationsPage() {
   const [q] = useDebouncedValue(search.trim(), 250);
   const clusters = useClusters();
   const deployments = useDeployments({ q, status: status ?? undefined, cluster: cluster ?? undefined });
+  useLiveUpdates({ list: true });
   const filtered = q !== '' || status !== null || cluster !== null;
   const clusterName = (id: string | null) => clusters.data?.find((c) => c.id === id)?.name ?? '—';
 
@@ -159,7 +161,7 @@ export function ApplicationsPage() {
         </Table>
       </Paper>
       <Text size="xs" c="dimmed" mt="xs">
-        Statuses refresh on their own while an application is changing.
+        Statuses update live.
       </Text>
     </>
   );

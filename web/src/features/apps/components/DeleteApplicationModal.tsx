@@ -1,16 +1,14 @@
-import { Button, Checkbox, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, Group, List, Modal, ScrollArea, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { z } from 'zod';
 import type { Deployment } from '../../../api/types';
-import { apiRequest, errorMessage } from '../../../lib/http';
-import { deploymentsQueryKey } from '../api/deployments';
+import { errorMessage } from '../../../lib/http';
+import { useDeletePreview, useDeleteDeployment } from '../api/live';
 
 /**
- * Removes the record after the person types its name. An application that was applied can only be
- * forgotten here, with its objects left running, and the dialog says so.
+ * Deletes an application after the person has seen exactly what goes (read from the cluster,
+ * cluster-scoped objects included) and typed its name. "Keep the objects" forgets the record only.
  */
 export function DeleteApplicationModal({
   deployment,
@@ -22,41 +20,73 @@ export function DeleteApplicationModal({
   onClose: () => void;
 }) {
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [typed, setTyped] = useState('');
-  const [leaveRunning, setLeaveRunning] = useState(false);
+  const [keepResources, setKeepResources] = useState(false);
   const applied = deployment.appliedRevision !== null;
-  const remove = useMutation({
-    mutationFn: () =>
-      apiRequest(`/api/v1/deployments/${encodeURIComponent(deployment.id)}${applied ? '?keepResources=true' : ''}`, {
-        method: 'DELETE',
-        schema: z.undefined(),
-      }),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: deploymentsQueryKey });
-      notifications.show({ color: 'green', title: 'Deleted', message: `${deployment.name} is gone from KubeChart.` });
-      navigate('/');
-    },
-    onError: (error) => notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(error) }),
-  });
-  const ready = typed === deployment.name && (!applied || leaveRunning);
+  const preview = useDeletePreview(deployment.id, opened && applied);
+  const remove = useDeleteDeployment(deployment.id);
+
+  const confirm = async () => {
+    try {
+      const accepted = await remove.mutateAsync({ keepResources });
+      notifications.show({
+        color: 'green',
+        title: accepted ? 'Deleting' : 'Deleted',
+        message: accepted
+          ? `${deployment.name}'s objects are being removed from the cluster.`
+          : `${deployment.name} is gone from KubeChart.`,
+      });
+      onClose();
+      navigate(accepted ? `/apps/${deployment.id}` : '/');
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(error) });
+    }
+  };
+
+  const objects = preview.data?.objects ?? [];
   return (
-    <Modal opened={opened} onClose={onClose} title={`Delete ${deployment.name}`}>
+    <Modal opened={opened} onClose={onClose} title={`Delete ${deployment.name}`} size="lg">
       <Stack gap="md">
-        {applied ? (
+        {!applied && <Text size="sm">It was never deployed, so nothing is removed from a cluster.</Text>}
+        {applied && preview.isPending && <Skeleton h={120} />}
+        {applied && preview.isError && (
+          <Alert color="red" variant="light">
+            {errorMessage(preview.error)}
+          </Alert>
+        )}
+        {applied && preview.data && !keepResources && (
           <>
             <Text size="sm">
-              This application is applied to its cluster. Deleting it here forgets the record and its history; its{' '}
-              {deployment.resourceCount} objects keep running in the cluster.
+              {objects.length === 0
+                ? 'The cluster holds none of its objects any more.'
+                : `These ${objects.length} objects will be removed from the cluster:`}
             </Text>
-            <Checkbox
-              checked={leaveRunning}
-              onChange={(event) => setLeaveRunning(event.currentTarget.checked)}
-              label="I understand the objects stay in the cluster"
-            />
+            <ScrollArea.Autosize mah={240} type="auto">
+              <List size="sm" spacing={2} data-testid="delete-preview">
+                {objects.map((object) => (
+                  <List.Item key={`${object.kind}/${object.namespace ?? ''}/${object.name}`}>
+                    <Code>
+                      {object.kind} {object.namespace ? `${object.namespace}/` : ''}
+                      {object.name}
+                    </Code>
+                    {object.clusterScoped && (
+                      <Text span size="xs" c="orange">
+                        {' '}
+                        cluster-wide
+                      </Text>
+                    )}
+                  </List.Item>
+                ))}
+              </List>
+            </ScrollArea.Autosize>
           </>
-        ) : (
-          <Text size="sm">It was never deployed, so nothing is removed from a cluster. Its revisions are deleted.</Text>
+        )}
+        {applied && (
+          <Checkbox
+            checked={keepResources}
+            onChange={(event) => setKeepResources(event.currentTarget.checked)}
+            label="Keep the objects running in the cluster; only forget the application here"
+          />
         )}
         <TextInput
           label={`Type ${deployment.name} to confirm`}
@@ -68,7 +98,12 @@ export function DeleteApplicationModal({
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button color="red" disabled={!ready} loading={remove.isPending} onClick={() => remove.mutate()}>
+          <Button
+            color="red"
+            disabled={typed !== deployment.name || (applied && !keepResources && !preview.data)}
+            loading={remove.isPending}
+            onClick={confirm}
+          >
             Delete
           </Button>
         </Group>

@@ -1,6 +1,7 @@
-import { Button, Code, Group, Paper, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Button, Code, Group, Menu, Paper, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconCopy, IconEdit, IconRocket, IconTrash } from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
+import { IconChevronDown, IconCopy, IconDownload, IconEdit, IconRocket, IconTrash } from '@tabler/icons-react';
 import { loadAll } from 'js-yaml';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
@@ -8,6 +9,10 @@ import { ErrorState } from '../../../components/ui/ErrorState';
 import { errorMessage } from '../../../lib/http';
 import { useClusters } from '../../../api/clusters';
 import { useDeployment } from '../api/deployments';
+import { downloadExport } from '../api/live';
+import { useLiveUpdates } from '../api/useLiveUpdates';
+import { EventsPanel } from './EventsPanel';
+import { ResourcesPanel } from './ResourcesPanel';
 import { relativeTime } from '../time';
 import { DeleteApplicationModal } from './DeleteApplicationModal';
 import { RevisionsPanel } from './RevisionsPanel';
@@ -50,6 +55,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 export function DetailPage() {
   const { id = '' } = useParams();
   const deployment = useDeployment(id);
+  useLiveUpdates({ deploymentId: id });
   const clusters = useClusters();
   const [deleting, { open, close }] = useDisclosure(false);
   const objects = useMemo(() => (deployment.data ? manifestObjects(deployment.data.yaml) : []), [deployment.data]);
@@ -93,6 +99,27 @@ export function DetailPage() {
           <Button component={Link} to={`/apps/${app.id}/review`} leftSection={<IconRocket size={16} />}>
             Review and deploy
           </Button>
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <Button variant="default" leftSection={<IconDownload size={16} />} rightSection={<IconChevronDown size={14} />}>
+                Export
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {(['yaml', 'helm'] as const).map((format) => (
+                <Menu.Item
+                  key={format}
+                  onClick={() =>
+                    downloadExport(app.id, format, app.revision).catch((error: Error) =>
+                      notifications.show({ color: 'red', title: 'Export failed', message: error.message }),
+                    )
+                  }
+                >
+                  {format === 'yaml' ? 'Manifests (YAML)' : 'Helm chart (.tgz)'}
+                </Menu.Item>
+              ))}
+            </Menu.Dropdown>
+          </Menu>
           <Button variant="subtle" color="red" leftSection={<IconTrash size={16} />} onClick={open}>
             Delete
           </Button>
@@ -110,12 +137,20 @@ export function DetailPage() {
           <Fact label="Last change">{relativeTime(app.updatedAt)}</Fact>
         </SimpleGrid>
       </Paper>
-      <Tabs defaultValue="objects" keepMounted={false}>
+      <Tabs defaultValue={app.appliedRevision === null ? 'objects' : 'resources'} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="objects">Objects</Tabs.Tab>
+          {app.appliedRevision !== null && <Tabs.Tab value="resources">Resources</Tabs.Tab>}
+          {app.appliedRevision !== null && <Tabs.Tab value="events">Events</Tabs.Tab>}
+          {app.appliedRevision === null && <Tabs.Tab value="objects">Objects</Tabs.Tab>}
           <Tabs.Tab value="revisions">Revisions</Tabs.Tab>
           <Tabs.Tab value="yaml">Manifests</Tabs.Tab>
         </Tabs.List>
+        <Tabs.Panel value="resources" pt="md">
+          <ResourcesPanel id={app.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="events" pt="md">
+          <EventsPanel id={app.id} />
+        </Tabs.Panel>
         <Tabs.Panel value="objects" pt="md">
           <Paper withBorder>
             <Table>
@@ -142,11 +177,11 @@ export function DetailPage() {
             </Table>
           </Paper>
           <Text size="xs" c="dimmed" mt="xs">
-            The objects of revision {app.revision} as rendered.
+            The objects of revision {app.revision} as rendered; once deployed, their live health shows here.
           </Text>
         </Tabs.Panel>
         <Tabs.Panel value="revisions" pt="md">
-          <RevisionsPanel id={app.id} latest={app.revision} />
+          <RevisionsPanel id={app.id} latest={app.revision} applied={app.appliedRevision} />
         </Tabs.Panel>
         <Tabs.Panel value="yaml" pt="md">
           <Paper withBorder>

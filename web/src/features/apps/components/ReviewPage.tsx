@@ -9,6 +9,7 @@ import { PageHeader } from '../../../components/ui/PageHeader';
 import { errorMessage } from '../../../lib/http';
 import { useDeployment } from '../api/deployments';
 import { isOperationFinished, useDeploy, useOperation, usePlan } from '../api/deploy';
+import { useLiveUpdates } from '../api/useLiveUpdates';
 import { ActionBadge, PlanList } from './PlanList';
 import { OperationProgress } from './OperationProgress';
 
@@ -24,6 +25,7 @@ export function ReviewPage() {
   const [operationId, setOperationId] = useState<string | null>(null);
   const [adopt, setAdopt] = useState(false);
   const operation = useOperation(id, operationId);
+  useLiveUpdates(operationId === null ? null : { deploymentId: id });
 
   useEffect(() => {
     const done = operation.data;

@@ -1,7 +1,9 @@
-import { Code, Group, Paper, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { Button, Code, Group, Paper, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/http';
 import { useRevisionDiff, useRevisions } from '../api/deployments';
+import { useRollback } from '../api/live';
 import { relativeTime } from '../time';
 import { YamlDiff } from './YamlDiff';
 
@@ -11,8 +13,17 @@ function show(value: unknown): string {
 }
 
 /** The history, and what changed between two revisions: fields of the spec, then the manifests. */
-export function RevisionsPanel({ id, latest }: { id: string; latest: number }) {
+export function RevisionsPanel({ id, latest, applied }: { id: string; latest: number; applied: number | null }) {
   const revisions = useRevisions(id);
+  const rollback = useRollback(id);
+  const rollBackTo = async (revision: number) => {
+    try {
+      await rollback.mutateAsync(revision);
+      notifications.show({ color: 'blue', title: 'Rolling back', message: `Revision ${revision} is being deployed.` });
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Rollback refused', message: errorMessage(error) });
+    }
+  };
   const [to, setTo] = useState<number>(latest);
   const [from, setFrom] = useState<number>(Math.max(1, latest - 1));
   const diff = useRevisionDiff(id, from, to);
@@ -27,6 +38,7 @@ export function RevisionsPanel({ id, latest }: { id: string; latest: number }) {
             <Table.Th>Revision</Table.Th>
             <Table.Th>By</Table.Th>
             <Table.Th>When</Table.Th>
+            <Table.Th />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -35,6 +47,19 @@ export function RevisionsPanel({ id, latest }: { id: string; latest: number }) {
               <Table.Td>{revision.number}</Table.Td>
               <Table.Td>{revision.createdBy?.username ?? 'a removed account'}</Table.Td>
               <Table.Td title={new Date(revision.createdAt).toLocaleString()}>{relativeTime(revision.createdAt)}</Table.Td>
+              <Table.Td ta="right">
+                {revision.number === applied ? (
+                  <Text size="xs" c="dimmed">
+                    applied
+                  </Text>
+                ) : (
+                  applied !== null && (
+                    <Button size="xs" variant="light" loading={rollback.isPending} onClick={() => rollBackTo(revision.number)}>
+                      Roll back to {revision.number}
+                    </Button>
+                  )
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

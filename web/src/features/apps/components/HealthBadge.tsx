@@ -1,0 +1,21 @@
+import { Badge } from '@mantine/core';
+import type { LiveState } from '../../../api/types';
+
+const looks: Record<LiveState, { color: string; label: string }> = {
+  Current: { color: 'green', label: 'Ready' },
+  InProgress: { color: 'blue', label: 'In progress' },
+  Failed: { color: 'red', label: 'Failed' },
+  Terminating: { color: 'gray', label: 'Terminating' },
+  NotFound: { color: 'orange', label: 'Missing' },
+  Untracked: { color: 'gray', label: 'Applied' },
+};
+
+/** One object's live health in words and colour. */
+export function HealthBadge({ state }: { state: LiveState }) {
+  const { color, label } = looks[state];
+  return (
+    <Badge color={color} variant={state === 'Untracked' ? 'outline' : 'light'} data-health={state}>
+      {label}
+    </Badge>
+  );
+}

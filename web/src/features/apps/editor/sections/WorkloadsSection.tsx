@@ -10,6 +10,7 @@ import { ItemCard } from './ItemCard';
 const kindHelp: Record<WorkloadKind, string> = {
   Deployment: 'Long-running and replicated, with rolling updates.',
   StatefulSet: 'Stable identities and a volume per replica.',
+  DaemonSet: 'One pod on every node.',
   Job: 'Runs to completion.',
   CronJob: 'A Job on a schedule.',
   ReplicaSet: 'Replicas without rollouts.',

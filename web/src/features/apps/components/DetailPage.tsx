@@ -12,6 +12,7 @@ import { useDeployment } from '../api/deployments';
 import { downloadExport } from '../api/live';
 import { useLiveUpdates } from '../api/useLiveUpdates';
 import { EventsPanel } from './EventsPanel';
+import { LogsPanel } from './LogsPanel';
 import { ResourcesPanel } from './ResourcesPanel';
 import { relativeTime } from '../time';
 import { DeleteApplicationModal } from './DeleteApplicationModal';
@@ -141,6 +142,7 @@ export function DetailPage() {
         <Tabs.List>
           {app.appliedRevision !== null && <Tabs.Tab value="resources">Resources</Tabs.Tab>}
           {app.appliedRevision !== null && <Tabs.Tab value="events">Events</Tabs.Tab>}
+          {app.appliedRevision !== null && <Tabs.Tab value="logs">Logs</Tabs.Tab>}
           {app.appliedRevision === null && <Tabs.Tab value="objects">Objects</Tabs.Tab>}
           <Tabs.Tab value="revisions">Revisions</Tabs.Tab>
           <Tabs.Tab value="yaml">Manifests</Tabs.Tab>
@@ -150,6 +152,9 @@ export function DetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="events" pt="md">
           <EventsPanel id={app.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="logs" pt="md">
+          <LogsPanel id={app.id} />
         </Tabs.Panel>
         <Tabs.Panel value="objects" pt="md">
           <Paper withBorder>

@@ -443,18 +443,28 @@ export interface components {
         TolerationSpec: {
             /** @description Taint key; empty with operator Exists tolerates everything. */
             key?: string | null;
-            /** @description Operator: `Equal` (default) or `Exists`. */
-            operator?: string | null;
+            /**
+             * Operator
+             * @description Equal (the default) or Exists.
+             */
+            operator?: components["schemas"]["TolerationOperator"] | null;
             /** @description Taint value (operator Equal). */
             value?: string | null;
-            /** @description Effect: `NoSchedule`, `PreferNoSchedule` or `NoExecute`; empty matches all. */
-            effect?: string | null;
+            /**
+             * Effect
+             * @description The taint effect tolerated; empty matches all.
+             */
+            effect?: components["schemas"]["TaintEffect"] | null;
             /**
              * Format: int64
              * @description Seconds a NoExecute toleration keeps the pod bound.
              */
             tolerationSeconds?: number | null;
         };
+        /** Toleration operator */
+        TolerationOperator: "Equal" | "Exists";
+        /** Taint effect */
+        TaintEffect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
         /** Job settings */
         JobSettings: {
             /**
@@ -544,10 +554,12 @@ export interface components {
             /** @description Size, e.g. `10Gi`. */
             size: string;
             /** @description Access modes; defaults to ReadWriteOnce. */
-            accessModes?: string[];
+            accessModes?: components["schemas"]["AccessMode"][];
             /** @description Storage class; the cluster default when empty. */
             storageClassName?: string | null;
         };
+        /** Access mode */
+        AccessMode: "ReadWriteOnce" | "ReadOnlyMany" | "ReadWriteMany" | "ReadWriteOncePod";
         /** Autoscaling */
         AutoscalingSpec: {
             /**
@@ -690,9 +702,9 @@ export interface components {
             size: string;
             /**
              * Access modes
-             * @description `ReadWriteOnce` (default), `ReadOnlyMany`, `ReadWriteMany` or `ReadWriteOncePod`.
+             * @description Defaults to ReadWriteOnce.
              */
-            accessModes?: string[];
+            accessModes?: components["schemas"]["AccessMode"][];
             /** @description Storage class; the cluster default when empty, `""` for none. */
             storageClassName?: string | null;
             /** Volume mode */
@@ -709,7 +721,7 @@ export interface components {
             /** @description Capacity, e.g. `100Gi`. */
             capacity: string;
             /** @description Access modes; defaults to ReadWriteOnce. */
-            accessModes?: string[];
+            accessModes?: components["schemas"]["AccessMode"][];
             /**
              * Reclaim policy
              * @default Retain

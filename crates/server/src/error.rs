@@ -202,6 +202,8 @@ impl ApiError {
     }
 }
 
+/// Every store failure that is the client's to fix gets its 4xx here, once; the rest is 503
+/// (the database is down) or 500.
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
@@ -212,8 +214,25 @@ impl From<StoreError> for ApiError {
                     format!("this {field} is already taken"),
                 )],
             },
+            StoreError::NotFound { .. } => Self::NotFound,
+            StoreError::InvalidCursor => {
+                Self::Malformed("cursor: not a cursor this server issued".into())
+            }
+            StoreError::LastAdmin | StoreError::DeploymentExists { .. } => Self::Conflict {
+                message: error.to_string(),
+                fields: Vec::new(),
+            },
+            StoreError::StaleRevision { .. } => Self::Conflict {
+                fields: vec![FieldError::new("revision", error.to_string())],
+                message: error.to_string(),
+            },
+            StoreError::OperationInProgress { .. } => Self::OperationInProgress(error.to_string()),
             StoreError::Unavailable(_) => Self::Unavailable(error.into()),
-            other => Self::Internal(other.into()),
+            StoreError::LeaseLost { .. }
+            | StoreError::Database(_)
+            | StoreError::Migration(_)
+            | StoreError::UnsupportedUrl { .. }
+            | StoreError::InvalidUrl { .. } => Self::Internal(error.into()),
         }
     }
 }
@@ -524,5 +543,85 @@ mod tests {
         }
         let schema = serde_json::to_value(<ErrorCode as utoipa::PartialSchema>::schema()).unwrap();
         assert_eq!(schema["enum"].as_array().unwrap().len(), 14, "{schema}");
+    }
+
+    #[test]
+    fn store_errors_that_are_the_clients_to_fix_are_4xx() {
+        use kubechart_store::{DeploymentId, OperationId, UserId};
+        let cases = [
+            (
+                StoreError::NotFound {
+                    entity: "deployment",
+                },
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+            ),
+            (
+                StoreError::InvalidCursor,
+                StatusCode::BAD_REQUEST,
+                ErrorCode::Malformed,
+            ),
+            (
+                StoreError::Conflict { field: "username" },
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+            ),
+            (
+                StoreError::LastAdmin,
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+            ),
+            (
+                StoreError::DeploymentExists {
+                    existing: DeploymentId::new(),
+                    owner: UserId::new(),
+                },
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+            ),
+            (
+                StoreError::StaleRevision {
+                    expected: 1,
+                    current: 2,
+                },
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+            ),
+            (
+                StoreError::OperationInProgress {
+                    operation: OperationId::new(),
+                    holder: "replica".into(),
+                    lease_expires_at: chrono::Utc::now(),
+                },
+                StatusCode::CONFLICT,
+                ErrorCode::OperationInProgress,
+            ),
+            (
+                StoreError::LeaseLost {
+                    operation: OperationId::new(),
+                },
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+            ),
+            (
+                StoreError::Database(sea_orm::DbErr::Custom("broken".into())),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+            ),
+        ];
+        for (error, status, code) in cases {
+            let shown = error.to_string();
+            let error = ApiError::from(error);
+            assert_eq!(error.status(), status, "{shown}");
+            assert_eq!(error.code(), code, "{shown}");
+        }
+        let stale = ApiError::from(StoreError::StaleRevision {
+            expected: 1,
+            current: 2,
+        });
+        let ApiError::Conflict { fields, .. } = stale else {
+            panic!("expected Conflict");
+        };
+        assert_eq!(fields[0].path, "revision");
     }
 }

@@ -11,7 +11,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenIssuer;
 use crate::cli::ServeArgs;
 use crate::clusters::Clusters;
-use crate::deployments::Deployments;
+use crate::deployments::{Deployments, resume_abandoned_operations};
 use crate::http::metrics::HttpMetrics;
 use crate::live::Live;
 use crate::live::news::DeploymentNews;
@@ -85,8 +85,12 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         tracing::warn!(%error, "could not register the host's cluster");
     }
     let news = DeploymentNews::default();
-    let deployments =
-        Arc::new(Deployments::new(store.clone(), clusters.clone()).with_news(news.clone()));
+    let deployments = Arc::new(
+        Deployments::new(store.clone(), clusters.clone())
+            .with_operation_lease(args.operation_lease)
+            .with_news(news.clone()),
+    );
+    resume_abandoned_operations(deployments.clone(), &background);
     let mut watch_config = WatchConfig::default();
     if let Some(grace) = args.watch_failure_grace {
         watch_config.failure_grace = grace;

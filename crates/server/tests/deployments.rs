@@ -17,7 +17,7 @@ on_both_backends!(
     lists_filter_and_page,
     bad_input_gets_its_status_and_names_the_field,
     names_are_unique_per_cluster_and_namespace,
-    applied_deployments_are_forgotten_only_keeping_their_resources,
+    applied_deployments_are_deleted_from_their_cluster_or_forgotten_keeping_their_resources,
     only_the_owner_and_administrators_reach_a_deployment,
     the_audit_trail_records_every_change_without_secret_values,
 );
@@ -746,7 +746,7 @@ async fn names_are_unique_per_cluster_and_namespace(backend: Backend) {
     server.stop().await;
 }
 
-async fn applied_deployments_are_forgotten_only_keeping_their_resources(backend: Backend) {
+async fn applied_deployments_are_deleted_from_their_cluster_or_forgotten_keeping_their_resources(backend: Backend) {
     let server = Server::start(backend).await;
     let _admin = server.register("alice").await;
     let bob = server.register("bob").await;
@@ -790,17 +790,29 @@ async fn applied_deployments_are_forgotten_only_keeping_their_resources(backend:
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 
-    let (status, body) = server.delete(&path, &bob).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("keepResources=true"),
-        "{body}"
+    // Deleting it removes its objects from its cluster first, which cannot be reached here: the
+    // delete operation fails with the cause and the record stays.
+    let (status, accepted) = server.delete(&path, &bob).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
+    let operation = format!(
+        "{path}/operations/{}",
+        accepted["operationId"].as_str().unwrap()
     );
-    let (status, _) = server.get(&path, &bob).await;
+    let mut polls = tokio::time::interval(std::time::Duration::from_millis(100));
+    let ended = loop {
+        polls.tick().await;
+        let (status, body) = server.get(&operation, &bob).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if !body["finishedAt"].is_null() {
+            break body;
+        }
+    };
+    assert_eq!(ended["kind"], "delete", "{ended}");
+    assert_eq!(ended["state"], "failed", "{ended}");
+    assert!(!ended["error"].as_str().unwrap().is_empty(), "{ended}");
+    let (status, record) = server.get(&path, &bob).await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(record["status"], "failed", "{record}");
 
     let (status, body) = server
         .delete(&format!("{path}?keepResources=true"), &bob)

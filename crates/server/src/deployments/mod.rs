@@ -1,19 +1,25 @@
-//! Deployments as records: create, read, list, edit and forget an AppSpec with its rendered
-//! manifests and revision history, and read the audit trail of deployments; plan a revision
-//! against its cluster and deploy it as a background operation. Only the owner and
-//! administrators see a deployment; for anyone else it does not exist.
+//! Deployments as records: create, read, list and edit an AppSpec with its rendered manifests
+//! and revision history, and read the audit trail of deployments; plan a revision against its
+//! cluster, deploy or roll back to it, and delete the app from its cluster, each as a background
+//! operation that a restarted or surviving server resumes. Only the owner and administrators see
+//! a deployment; for anyone else it does not exist.
 
 mod diff;
 mod error;
 pub mod export;
 mod inventory;
 pub mod live;
+mod lifecycle;
+mod members;
 pub mod operation_views;
 mod operations;
+mod recovery;
 mod secrets;
 pub mod views;
 
 pub use error::DeploymentError;
+pub use lifecycle::Deletion;
+pub use recovery::resume_abandoned_operations;
 
 use crate::clusters::{ClusterError, Clusters};
 use crate::error::FieldError;
@@ -28,6 +34,7 @@ use kubechart_store::{
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 use views::{
     AuditEventView, AuditPageView, AuditQuery, CreateDeploymentRequest, DeploymentPageView,
     DeploymentView, ListQuery, RevisionDiffView, RevisionSummaryView, RevisionView,
@@ -43,6 +50,8 @@ pub struct Deployments {
     clusters: Arc<Clusters>,
     /// Names this process as the holder of the operations it runs (unique per process).
     holder: String,
+    /// How long this process's claim on an operation stands without renewal.
+    lease: Duration,
     /// Where operations announce their progress and outcome.
     news: DeploymentNews,
 }
@@ -53,6 +62,7 @@ impl Deployments {
             store,
             clusters,
             holder: format!("kubechart-{}", uuid::Uuid::new_v4()),
+            lease: operations::DEFAULT_LEASE,
             news: DeploymentNews::default(),
         }
     }
@@ -60,6 +70,13 @@ impl Deployments {
     /// Sets where operations announce their progress and outcome.
     pub fn with_news(mut self, news: DeploymentNews) -> Self {
         self.news = news;
+        self
+    }
+
+    /// Sets the operation lease: an operation of a replica that died is resumed by another
+    /// within about this long.
+    pub fn with_operation_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
         self
     }
 
@@ -207,30 +224,6 @@ impl Deployments {
             }
         };
         self.view(deployment).await
-    }
-
-    /// Forgets a deployment: hidden from lists, its revisions and audit trail kept. One that was
-    /// ever applied is forgotten only with `keep_resources` (its objects keep running).
-    pub async fn delete(
-        &self,
-        user: &User,
-        id: DeploymentId,
-        keep_resources: bool,
-    ) -> Result<(), DeploymentError> {
-        let deployment = self.visible(user, id).await?;
-        if !keep_resources && was_applied(&deployment) {
-            return Err(DeploymentError::Applied(
-                "this deployment has been applied to its cluster: removing its objects is not available here; delete with keepResources=true to forget the record and leave the objects running",
-            ));
-        }
-        let detail = json!({
-            "name": deployment.name,
-            "namespace": deployment.namespace,
-            "revision": deployment.revision,
-            "keepResources": keep_resources,
-        });
-        let audit = NewAuditEvent::deployment(Some(user.id), "deployment.delete", id, detail);
-        Ok(self.store.mark_deployment_deleted(id, audit).await?)
     }
 
     /// The revision history, newest first.

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use kubechart_kube::ObjectRef;
 use kubechart_kube::apply::{
-    Action, AppliedObject, ObjectFailure, Outcome, Plan, PlannedObject, Progress,
+    Action, AppliedObject, DeletedObject, DeletionOutcome, ObjectFailure, Outcome, Plan,
+    PlannedObject, Progress,
 };
 use kubechart_store::Operation;
 use serde::{Deserialize, Serialize};
@@ -32,11 +33,50 @@ pub struct DeployRequest {
     pub recreate: bool,
 }
 
-/// The answer to a deploy: the operation that carries it out.
+/// `POST /api/v1/deployments/{id}/rollback`.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RollbackRequest {
+    /// The revision whose spec becomes the newest revision and is deployed.
+    pub revision: i32,
+}
+
+/// The answer to a deploy or rollback: the operation that carries it out.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeployAcceptedView {
     pub operation_id: String,
+    /// The revision it applies (for a rollback: the new revision with the chosen spec, or the
+    /// latest when it already had that spec).
+    pub revision: i32,
+}
+
+/// The answer to a delete that removes the objects from the cluster.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteAcceptedView {
+    pub operation_id: String,
+}
+
+/// One object a delete would remove, as the cluster holds it.
+#[derive(Serialize, ToSchema, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewObjectView {
+    pub api_version: String,
+    pub kind: String,
+    /// Absent for cluster-scoped objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub name: String,
+    pub cluster_scoped: bool,
+}
+
+/// `GET /api/v1/deployments/{id}/delete-preview`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletePreviewView {
+    /// Every object of the app found in the cluster; empty for a deployment never applied.
+    pub objects: Vec<PreviewObjectView>,
 }
 
 /// Which object.
@@ -178,8 +218,9 @@ impl PlanView {
 }
 
 /// Where one object is in an operation. While it runs: `pending`, `applying`, `applied`,
-/// `unchanged`, `deleting`, `deleted`, `failed`, `notAttempted`; once finished: `created`,
-/// `updated`, `unchanged`, `recreated`, `pruned`, `leftAlone`, `failed`, `notAttempted`.
+/// `unchanged`, `deleting`, `deleted`, `failed`, `notAttempted`; once a deploy finished:
+/// `created`, `updated`, `unchanged`, `recreated`, `pruned`, `leftAlone`, `failed`,
+/// `notAttempted`; once a delete finished: `deleted`, `requested`, `stuck`, `leftAlone`, `failed`.
 #[derive(Serialize, Deserialize, ToSchema, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectProgressView {
@@ -235,6 +276,27 @@ impl ObjectProgressView {
         Self {
             object: (&applied.reference).into(),
             spec_path: applied.spec_path.clone(),
+            state: state.to_owned(),
+            message,
+            path,
+        }
+    }
+
+    pub fn of_deletion(deleted: &DeletedObject) -> Self {
+        let (state, message, path) = match &deleted.outcome {
+            DeletionOutcome::Deleted => ("deleted", None, None),
+            DeletionOutcome::Requested => ("requested", None, None),
+            DeletionOutcome::Stuck(why) => ("stuck", Some(why.clone()), None),
+            DeletionOutcome::LeftAlone => ("leftAlone", None, None),
+            DeletionOutcome::Failed(failure) => (
+                "failed",
+                Some(failure.message.clone()),
+                Some(failure.path.clone()),
+            ),
+        };
+        Self {
+            object: (&deleted.reference).into(),
+            spec_path: String::new(),
             state: state.to_owned(),
             message,
             path,

@@ -1,23 +1,28 @@
 //! `/api/v1/deployments`: deployment records, their revision history, diff against the cluster,
-//! deploy and its operations. Only the owner and administrators reach a deployment; for anyone
-//! else it answers 404.
+//! deploy, rollback, delete and their operations. Only the owner and administrators reach a
+//! deployment; for anyone else it answers 404.
 
 use crate::auth::CurrentUser;
+use crate::deployments::Deletion;
 use crate::deployments::operation_views::{
-    DeployAcceptedView, DeployRequest, DiffRequest, OperationView, PlanView,
+    DeleteAcceptedView, DeletePreviewView, DeployAcceptedView, DeployRequest, DiffRequest,
+    OperationView, PlanView, RollbackRequest,
 };
 use crate::deployments::views::{
     CreateDeploymentRequest, DeleteQuery, DeploymentPageView, DeploymentView, ListQuery,
     RevisionDiffView, RevisionSummaryView, RevisionView, UpdateDeploymentRequest,
 };
 use crate::error::{ApiError, ErrorBody};
-use crate::http::json::ApiJson;
+use crate::http::json::{ApiJson, parse_body};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use kubechart_store::{DeploymentId, OperationId};
+use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -36,7 +41,46 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(diff_revisions))
         .routes(routes!(diff_deployment))
         .routes(routes!(deploy_deployment))
+        .routes(routes!(rollback_deployment))
+        .routes(routes!(delete_preview))
         .routes(routes!(get_operation))
+}
+
+/// The body of an action whose fields are all optional: an empty body, with or without a
+/// Content-Type, reads as `{}`; anything else must be JSON, as with [`ApiJson`].
+struct ActionJson<T>(T);
+
+impl<S, T> FromRequest<S> for ActionJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // `None`: no Content-Type, which an empty body or a JSON one may come without.
+        let declared_json = request.headers().get(header::CONTENT_TYPE).map(|value| {
+            value
+                .to_str()
+                .is_ok_and(|value| value.starts_with("application/json"))
+        });
+        let body =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| match rejection.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                    _ => ApiError::Malformed(rejection.body_text()),
+                })?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return parse_body(b"{}").map(ActionJson);
+        }
+        if declared_json == Some(false) {
+            return Err(ApiError::Malformed(
+                "expected a JSON body with Content-Type: application/json".into(),
+            ));
+        }
+        parse_body(&body).map(ActionJson)
+    }
 }
 
 /// A query string of the wrong shape, answered in the API's error shape.
@@ -140,31 +184,62 @@ async fn update_deployment(
     Ok(Json(state.deployments.update(&user, id, request).await?))
 }
 
-/// Forget a deployment: hidden from lists, its revisions and audit trail kept. A deployment
-/// that was applied is forgotten only with `keepResources=true`, leaving its objects running.
+/// Delete a deployment. Its objects (cluster-scoped ones included; see `GET …/delete-preview`)
+/// are removed from the cluster by a background operation, answered with 202 and its id; once
+/// they are gone the record is hidden from lists and lookups (its revisions and audit trail
+/// stay). When the operation fails, the record stays and a new delete retries. A deployment never
+/// applied, or deleted with `keepResources=true` (its objects keep running, unmanaged), is hidden
+/// at once: 204.
 #[utoipa::path(delete, path = "/api/v1/deployments/{id}", tag = TAG,
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Deployment id"), DeleteQuery),
     responses(
-        (status = 204, description = "Forgotten"),
+        (status = 202, description = "A delete operation removes the objects from the cluster", body = DeleteAcceptedView),
+        (status = 204, description = "Hidden at once: never applied, or `keepResources=true`"),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "Applied to its cluster and `keepResources` is not set", body = ErrorBody),
+        (status = 409, description = "Another operation is running (`operation_in_progress`)", body = ErrorBody),
     ))]
 async fn delete_deployment(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
     query: Result<Query<DeleteQuery>, QueryRejection>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Response, ApiError> {
     let id = deployment_id(&id)?;
     let Query(query) = query.map_err(malformed)?;
-    state
+    let deletion = state
         .deployments
-        .delete(&user, id, query.keep_resources)
+        .delete(&user, id, query.keep_resources, &state.background)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(match deletion {
+        Deletion::Started(accepted) => (StatusCode::ACCEPTED, Json(accepted)).into_response(),
+        Deletion::Done => StatusCode::NO_CONTENT.into_response(),
+    })
+}
+
+/// The objects deleting the deployment would remove, read from the live cluster: every object
+/// of the app's recorded set and last applied revision that the cluster holds labelled as a
+/// member of the app, cluster-scoped ones included. Empty for a deployment never applied.
+#[utoipa::path(get, path = "/api/v1/deployments/{id}/delete-preview", tag = TAG,
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Deployment id")),
+    responses(
+        (status = 200, body = DeletePreviewView),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "The cluster credentials may not list the app's objects", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "No cluster chosen, or the app's object set cannot be used", body = ErrorBody),
+        (status = 503, description = "The cluster cannot be reached", body = ErrorBody),
+    ))]
+async fn delete_preview(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<DeletePreviewView>, ApiError> {
+    let id = deployment_id(&id)?;
+    Ok(Json(state.deployments.delete_preview(&user, id).await?))
 }
 
 /// The revision history, newest first.
@@ -234,7 +309,7 @@ async fn diff_revisions(
 
 /// What deploying a revision (default: the latest) would do, object by object, against the live
 /// cluster: action, YAML diff, field conflicts, owners of objects it would adopt, and problems at
-/// their AppSpec paths. Nothing is changed.
+/// their AppSpec paths. Nothing is changed. An empty body is `{}`.
 #[utoipa::path(post, path = "/api/v1/deployments/{id}/diff", tag = TAG,
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Deployment id")),
@@ -253,14 +328,14 @@ async fn diff_deployment(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-    ApiJson(request): ApiJson<DiffRequest>,
+    ActionJson(request): ActionJson<DiffRequest>,
 ) -> Result<Json<PlanView>, ApiError> {
     let id = deployment_id(&id)?;
     Ok(Json(state.deployments.diff(&user, id, request).await?))
 }
 
 /// Deploy a revision (default: the latest). The operation is recorded, then runs in the
-/// background; follow it with `GET …/operations/{operationId}`.
+/// background; follow it with `GET …/operations/{operationId}`. An empty body is `{}`.
 #[utoipa::path(post, path = "/api/v1/deployments/{id}/deploy", tag = TAG,
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Deployment id")),
@@ -277,7 +352,7 @@ async fn deploy_deployment(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-    ApiJson(request): ApiJson<DeployRequest>,
+    ActionJson(request): ActionJson<DeployRequest>,
 ) -> Result<(StatusCode, Json<DeployAcceptedView>), ApiError> {
     let id = deployment_id(&id)?;
     let accepted = state
@@ -287,8 +362,37 @@ async fn deploy_deployment(
     Ok((StatusCode::ACCEPTED, Json(accepted)))
 }
 
+/// Roll back: the chosen revision's spec becomes the newest revision (rolling back to 3 of 7
+/// makes revision 8; none is added when the newest already has that spec) and is deployed like
+/// `POST …/deploy`.
+#[utoipa::path(post, path = "/api/v1/deployments/{id}/rollback", tag = TAG,
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Deployment id")),
+    request_body = RollbackRequest,
+    responses(
+        (status = 202, body = DeployAcceptedView),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such deployment or revision", body = ErrorBody),
+        (status = 409, description = "No cluster chosen, the name is taken, or another operation is running (`operation_in_progress`)", body = ErrorBody),
+        (status = 422, description = "No `revision`, or the revision's AppSpec is invalid", body = ErrorBody),
+    ))]
+async fn rollback_deployment(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ActionJson(request): ActionJson<RollbackRequest>,
+) -> Result<(StatusCode, Json<DeployAcceptedView>), ApiError> {
+    let id = deployment_id(&id)?;
+    let accepted = state
+        .deployments
+        .rollback(&user, id, request, &state.background)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(accepted)))
+}
+
 /// One operation: its state, target revision, per-object progress (the outcome once finished),
-/// error and times.
+/// error and times. Still readable once a delete has hidden the deployment.
 #[utoipa::path(get, path = "/api/v1/deployments/{id}/operations/{operationId}", tag = TAG,
     security(("bearer" = [])),
     params(

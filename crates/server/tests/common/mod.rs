@@ -81,6 +81,7 @@ pub fn serve_args(data_dir: &std::path::Path, database_url: Option<String>) -> S
         shutdown_grace: Duration::from_secs(5),
         request_timeout: Duration::from_secs(30),
         auto_register_cluster: false,
+        operation_lease: Duration::from_secs(60),
         allowed_origins: Vec::new(),
         watch_failure_grace: None,
     }

@@ -18,8 +18,8 @@ use crate::entities::deployments;
 use crate::lock::{self, LockName};
 use crate::{ClusterId, DeploymentId, NewAuditEvent, Store, StoreError, UserId, audit};
 
-pub use observed::set_observed_status;
 pub use list::{Cursor, DeploymentFilter, DeploymentPage, DeploymentSummary, MAX_PAGE_SIZE, list};
+pub use observed::set_observed_status;
 pub use revisions::{Revision, revision, revisions};
 
 /// Where a deployment stands, as shown to users.
@@ -293,6 +293,18 @@ pub async fn find(
         .transpose()
 }
 
+/// The deployment with this id, deleted or not: what its operations and audit trail belong to.
+pub async fn find_any(
+    db: &impl ConnectionTrait,
+    id: DeploymentId,
+) -> Result<Option<Deployment>, StoreError> {
+    deployments::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(Deployment::try_from)
+        .transpose()
+}
+
 /// Saves an edit. A changed spec becomes the next revision (with its revision row); a changed
 /// cluster alone updates the record; an identical spec and cluster write nothing. The audit row
 /// is recorded only when something was written. Fails with [`StoreError::StaleRevision`] when the
@@ -451,6 +463,14 @@ pub async fn mark_deleted(
     id: DeploymentId,
     audit: NewAuditEvent,
 ) -> Result<(), StoreError> {
+    hide(db, id).await?;
+    audit::record(db, audit).await
+}
+
+/// Soft-deletes a deployment without an audit row of its own: for the end of a delete operation,
+/// whose request was audited when it started. [`StoreError::NotFound`] when it does not exist or
+/// is already deleted.
+pub async fn hide(db: &impl ConnectionTrait, id: DeploymentId) -> Result<(), StoreError> {
     let now = crate::now();
     let mut changes = deployments::ActiveModel::new();
     changes.deleted_at = Set(Some(now));
@@ -466,7 +486,7 @@ pub async fn mark_deleted(
             entity: "deployment",
         });
     }
-    audit::record(db, audit).await
+    Ok(())
 }
 
 /// Removes a deployment's record for good (its revisions and operations go with it; the audit

@@ -2,8 +2,8 @@
 //! `helm-python-sdk`, through `support/install_chart.py`) with its default values and with the main
 //! options switched; the pods meet the restricted Pod Security Standard; the RBAC grants what the
 //! rendered kinds need; the rendered objects apply server-side to the Kubernetes API test server;
-//! the plain manifests are the chart's; KubeChart's own AppSpec renders an equivalent installation
-//! that applies too; the image runs the static release binary as a non-root user; PostgreSQL is
+//! the plain manifests are the chart's and apply with kubectl; KubeChart's own AppSpec renders an
+//! equivalent installation that `kubechart apply` deploys; the image runs the static release binary as a non-root user; PostgreSQL is
 //! reached over TLS verified against the CA bundle given with `sslrootcert`; the backups
 //! `deploy/README.md` documents (pg_dump/pg_restore, SQLite's online `.backup`) restore a working
 //! installation on both databases.
@@ -441,23 +441,18 @@ fn the_plain_manifests_are_the_chart_with_its_default_values() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plain_manifests_apply_with_kubectl_server_side() {
     let cluster = TestCluster::start(Options::default()).await.unwrap();
-    let kubeconfig = cluster.kubeconfig_path().to_path_buf();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("kubectl")
-            .args([
-                "apply",
-                "--server-side",
-                "--field-manager=kubechart-install-test",
-            ])
-            .arg("--kubeconfig")
-            .arg(kubeconfig)
-            .arg("-f")
-            .arg(repository().join("deploy/kubernetes/kubechart.yaml"))
-            .output()
-            .expect("kubectl runs (scripts/test.sh installs it)")
-    })
-    .await
-    .unwrap();
+    let mut kubectl = Command::new("kubectl");
+    kubectl
+        .args([
+            "apply",
+            "--server-side",
+            "--field-manager=kubechart-install-test",
+        ])
+        .arg("--kubeconfig")
+        .arg(cluster.kubeconfig_path())
+        .arg("-f")
+        .arg(repository().join("deploy/kubernetes/kubechart.yaml"));
+    let output = run_blocking(kubectl).await;
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -598,7 +593,7 @@ fn deployment_essentials(deployment: &Value) -> Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kubechart_renders_its_own_installation_equivalent_to_the_chart_and_it_applies() {
+async fn kubechart_renders_its_own_installation_equivalent_to_the_chart_and_deploys_it() {
     let own = render_app_spec(&repository().join("deploy/kubechart.app.yaml"));
     let chart = render_chart(&json!({}));
     let mut own_kinds = kinds(&own);
@@ -649,13 +644,37 @@ async fn kubechart_renders_its_own_installation_equivalent_to_the_chart_and_it_a
         true
     );
 
+    // KubeChart deploys KubeChart, and waits until it is healthy.
     let cluster = TestCluster::start(Options::default()).await.unwrap();
-    let applied = apply_all(&cluster, &own).await;
-    assert_eq!(applied.len(), own.len());
-    assert_eq!(
-        deployment_essentials(&applied_deployment(&cluster).await)["podSecurity"],
-        one(&own, "Deployment")["spec"]["template"]["spec"]["securityContext"]
+    let mut apply = Command::new(env!("CARGO_BIN_EXE_kubechart"));
+    apply
+        .arg("apply")
+        .arg("-f")
+        .arg(repository().join("deploy/kubechart.app.yaml"))
+        .arg("--kubeconfig")
+        .arg(cluster.kubeconfig_path())
+        .arg("--wait=60s");
+    let output = run_blocking(apply).await;
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
     );
+    assert_eq!(
+        deployment_essentials(&applied_deployment(&cluster).await),
+        deployment_essentials(one(&own, "Deployment"))
+    );
+    let roles: Api<k8s_openapi::api::rbac::v1::ClusterRole> = Api::all(cluster.client());
+    let role = serde_json::to_value(roles.get("kubechart").await.unwrap()).unwrap();
+    assert_eq!(role["rules"], one(&own, "ClusterRole")["rules"]);
+}
+
+/// Runs `command` off the async workers (the test cluster serves on them) and waits for it.
+async fn run_blocking(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
 }
 
 #[test]

@@ -11,6 +11,7 @@ import { startTestCluster, testClusterBinary } from './support/testcluster.mjs';
 
 const alice = { username: 'alice', email: 'alice@example.io', password: 'alice-password-1' };
 const bob = { username: 'bob', email: 'bob@example.io', password: 'bob-password-22' };
+const carol = { username: 'carol', email: 'carol@example.io', password: 'carol-password-3' };
 
 // Fail at once, and clearly, when a binary to test is not named.
 serverBinary();
@@ -235,7 +236,7 @@ describe('KubeChart in a browser', () => {
       assert.ok(message && message.length > 10, `the field shows the server's message, got ${message}`);
       const alert = await page.getByRole('region', { name: 'Manifest preview' }).getByText(message.replace(/\.$/, '')).count();
       assert.ok(alert > 0, 'the preview names the same problem');
-      await page.getByRole('navigation', { name: 'Sections' }).getByLabel('1 error').waitFor();
+      await page.getByRole('navigation', { name: 'Sections' }).getByLabel('1 error').first().waitFor();
       await screenshot(page, 'editor-error-light');
       await field(page, 'Workload name').fill('web');
       await field(page, 'Workload name').and(page.locator('[aria-invalid="true"]')).waitFor({ state: 'detached' });
@@ -277,7 +278,8 @@ describe('KubeChart in a browser', () => {
 
   test('scenario 6: a second user sees none of the first user\'s applications or clusters', async () => {
     await inFreshPage(async ({ page, expectProblem }) => {
-      await logIn(page, bob);
+      await page.goto('/register');
+      await fillRegistration(page, carol);
       await page.getByRole('heading', { name: 'Create your first application' }).waitFor();
       assert.equal(await page.locator('[data-app]').count(), 0);
       await page.getByRole('link', { name: 'Clusters' }).click();
@@ -285,7 +287,8 @@ describe('KubeChart in a browser', () => {
       assert.equal(await page.locator('[data-cluster]').count(), 0);
       expectProblem(/status of 404/);
       await page.goto(`/apps/${shop.id}`);
-      await page.getByText('Deployment not found', { exact: false }).or(page.getByText('not found', { exact: false })).first().waitFor();
+      await page.getByRole('alert').getByText(/not found/i).waitFor();
+      assert.equal(await page.getByRole('heading', { name: 'shop' }).count(), 0);
     });
   });
 
@@ -301,7 +304,7 @@ describe('KubeChart in a browser', () => {
             ['review', `/apps/${shop.id}/review`, 'Review shop'],
             ['edit', `/apps/${shop.id}/edit`, 'Edit shop'],
             ['profile', '/profile', 'Profile'],
-            ['users', '/users', 'Users'],
+            ['users', '/users', /^Users/],
           ];
           await logIn(page, alice);
           await page.evaluate((t) => localStorage.setItem('kubechart.theme', t), theme);

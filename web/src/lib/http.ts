@@ -1,3 +1,6 @@
+// First: zod must be told not to compile parsers before any schema below (or in a module that imports
+// this one) is built, wherever the bundler places the modules.
+import './zodConfig';
 import { z } from 'zod';
 import type { ErrorBody, ErrorCode, FieldError } from '../api/types';
 import { clearToken, getToken } from './token';

@@ -8,6 +8,9 @@ mod common;
 mod support;
 
 use common::{Backend, TestServer, field_paths};
+use k8s_openapi::api::core::v1::Pod;
+use kube::Api;
+use kube::api::DeleteParams;
 use kubechart_testcluster::{Options, TestCluster};
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
@@ -68,16 +71,25 @@ async fn resources_when(
     }
 }
 
-/// The name of the first pod of the Deployment `web`, once it has one.
+/// The name of a ready pod of the Deployment `web`, once it has one.
 async fn first_pod(server: &TestServer, token: &str, path: &str) -> String {
-    let resources = resources_when(server, token, path, "a pod", |r| {
-        object(r, "Deployment", "web").is_some_and(|web| web["pods"][0]["name"].is_string())
-    })
-    .await;
-    object(&resources, "Deployment", "web").unwrap()["pods"][0]["name"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    pod_other_than(server, token, path, "").await
+}
+
+/// The name of a ready pod of the Deployment `web` other than `old`, once it has one.
+async fn pod_other_than(server: &TestServer, token: &str, path: &str, old: &str) -> String {
+    let another = |r: &Value| -> Option<String> {
+        object(r, "Deployment", "web")?["pods"]
+            .as_array()?
+            .iter()
+            .filter(|pod| pod["readyContainers"] == pod["containerCount"])
+            .filter_map(|pod| pod["name"].as_str())
+            .find(|name| *name != old)
+            .map(str::to_owned)
+    };
+    let resources =
+        resources_when(server, token, path, "a ready pod", |r| another(r).is_some()).await;
+    another(&resources).unwrap()
 }
 
 async fn resources_list_every_object_with_workloads_and_their_pods(backend: Backend) {
@@ -308,8 +320,12 @@ async fn logs_are_read_tailed_and_followed_until_shutdown(backend: Backend) {
     deploy(&server, &bob, &other).await;
     let pod = first_pod(&server, &bob, &path).await;
     let other_pod = first_pod(&server, &bob, &other).await;
-    cluster.knobs().seed_pod_log("shop", &pod, "web", "one\ntwo\nthree\n");
-    cluster.knobs().seed_pod_log("shop", &pod, "sidecar", "side\n");
+    cluster
+        .knobs()
+        .seed_pod_log("shop", &pod, "web", "one\ntwo\nthree\n");
+    cluster
+        .knobs()
+        .seed_pod_log("shop", &pod, "sidecar", "side\n");
 
     let logs = |query: String| format!("{path}/logs?pod={pod}&{query}");
     let response = server
@@ -395,6 +411,39 @@ async fn logs_are_read_tailed_and_followed_until_shutdown(backend: Backend) {
     cluster.knobs().seed_pod_log("shop", &pod, "web", "four\n");
     read_until(&mut followed, &mut received, "four\n").await;
     assert_eq!(received, "three\nfour\n");
+
+    // The stream ends with the pod.
+    let pods: Api<Pod> = Api::namespaced(cluster.client(), "shop");
+    pods.delete(&pod, &DeleteParams::default().grace_period(0))
+        .await
+        .unwrap();
+    let ended = tokio::time::timeout(SETTLE, async {
+        while let Some(chunk) = followed.chunk().await.unwrap() {
+            received.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the followed log went on after its pod was deleted"
+    );
+    assert_eq!(received, "three\nfour\n");
+
+    let pod = pod_other_than(&server, &bob, &path, &pod).await;
+    cluster.knobs().seed_pod_log("shop", &pod, "web", "five\n");
+    let mut followed = server
+        .http
+        .get(format!(
+            "{}{path}/logs?pod={pod}&container=web&follow=true",
+            server.base
+        ))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(followed.status(), StatusCode::OK);
+    let mut received = String::new();
+    read_until(&mut followed, &mut received, "five\n").await;
 
     // Shutdown ends the stream rather than waiting out its grace period (5 s) for it.
     let started = tokio::time::Instant::now();

@@ -1,32 +1,38 @@
-//! Nothing lost when the server dies mid-apply, on both databases: the real `kubechart` binary
+//! Nothing lost when a server dies mid-apply, on both databases. The real `kubechart` binary
 //! runs as a child process against the Kubernetes API test server made slow by its latency knob;
 //! it is killed with SIGKILL while a deploy is applying, started again on the same database with
 //! a short operation lease, and the deploy converges: the operation is taken over and finishes,
 //! every object of the app is in the cluster, none is left over, and the deployment does not
-//! stay `applying`.
+//! stay `applying`. And a replica that stops mid-apply has its operation taken over by another
+//! one still running on the same database, by its periodic sweep.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod deploying;
 
-use common::{Backend, password_of};
+use common::{Backend, password_of, serve_args};
 use deploying::{OPERATION_DEADLINE, ca_pem};
 use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Service};
 use kube::api::{Api, ListParams};
 use kubechart_manifest::{APPLYSET_PART_OF_LABEL, ApplySet};
+use kubechart_server::serve;
+use kubechart_store::testing::TestDatabase;
 use kubechart_testcluster::{Options, TestCluster};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-on_both_backends!(a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges);
+on_both_backends!(
+    a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges,
+    a_live_replica_takes_over_the_operation_of_one_that_stopped,
+);
 
-/// The operation lease of the restarted server: short, so the test does not wait a minute.
-const LEASE: &str = "2s";
+/// The operation lease of the servers: short, so the test does not wait a minute.
+const LEASE: Duration = Duration::from_secs(2);
 
 /// The `kubechart serve` child process; killed when dropped, so a failing test leaves none.
 struct ServerProcess {
@@ -52,7 +58,7 @@ impl ServerProcess {
             .arg(data_dir)
             .args(["--database-url", database_url])
             .args(["--auto-register-cluster", "false"])
-            .args(["--operation-lease", LEASE])
+            .args(["--operation-lease", &format!("{}s", LEASE.as_secs())])
             .args(["--log-format", "json"])
             .stdout(Stdio::from(output.try_clone().unwrap()))
             .stderr(Stdio::from(output))
@@ -87,29 +93,6 @@ impl ServerProcess {
 
     fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    async fn call(
-        &self,
-        token: Option<&str>,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
     }
 }
 
@@ -168,64 +151,96 @@ fn names(list: &[&str]) -> BTreeSet<String> {
     list.iter().map(ToString::to_string).collect()
 }
 
-async fn a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges(backend: Backend) {
-    let cluster = TestCluster::start(Options::default()).await.unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let database = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => Some(kubechart_store::testing::fresh_postgres().await.unwrap()),
-    };
-    let database_url = match &database {
-        Some(db) => db.url.clone(),
-        None => format!("sqlite://{}", data.path().join("kubechart.db").display()),
-    };
-    let mut first = ServerProcess::start(data.path(), &database_url, 1).await;
+/// One request to the server at `base`; the answer's status and JSON body.
+async fn call(
+    base: &str,
+    token: Option<&str>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
 
-    let (status, registered) = first
-        .call(
+/// A fresh database for `backend` (SQLite: a file in `data`); its URL.
+async fn database(backend: Backend, data: &Path) -> (Option<TestDatabase>, String) {
+    match backend {
+        Backend::Sqlite => (
             None,
-            reqwest::Method::POST,
-            "/api/v1/auth/register",
-            Some(json!({"username": "alice", "email": "alice@example.com",
-                "password": password_of("alice")})),
-        )
-        .await;
+            format!("sqlite://{}", data.join("kubechart.db").display()),
+        ),
+        Backend::Postgres => {
+            let database = kubechart_store::testing::fresh_postgres().await.unwrap();
+            let url = database.url.clone();
+            (Some(database), url)
+        }
+    }
+}
+
+/// Registers a user and the test cluster, and creates the app; returns the user's token and
+/// the deployment's path.
+async fn prepare(base: &str, cluster: &TestCluster) -> (String, String) {
+    let (status, registered) = call(
+        base,
+        None,
+        Method::POST,
+        "/api/v1/auth/register",
+        Some(json!({"username": "alice", "email": "alice@example.com",
+            "password": password_of("alice")})),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{registered}");
     let token = registered["token"].as_str().unwrap().to_string();
-    let token = Some(token.as_str());
-    let (status, registered) = first
-        .call(
-            token,
-            reqwest::Method::POST,
-            "/api/v1/clusters",
-            Some(json!({"name": "test", "source": {"type": "token",
-                "server": format!("https://{}", cluster.addr()),
-                "token": cluster.admin_token(),
-                "certificateAuthorityData": ca_pem(&cluster)}})),
-        )
-        .await;
+    let (status, registered) = call(
+        base,
+        Some(&token),
+        Method::POST,
+        "/api/v1/clusters",
+        Some(json!({"name": "test", "source": {"type": "token",
+            "server": format!("https://{}", cluster.addr()),
+            "token": cluster.admin_token(),
+            "certificateAuthorityData": ca_pem(cluster)}})),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{registered}");
-    let (status, created) = first
-        .call(
-            token,
-            reqwest::Method::POST,
-            "/api/v1/deployments",
-            Some(json!({"clusterId": registered["id"], "spec": spec()})),
-        )
-        .await;
+    let (status, created) = call(
+        base,
+        Some(&token),
+        Method::POST,
+        "/api/v1/deployments",
+        Some(json!({"clusterId": registered["id"], "spec": spec()})),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let path = format!("/api/v1/deployments/{}", created["id"].as_str().unwrap());
+    (token, path)
+}
 
-    // Slow enough that the apply is still going when the first objects are written.
+/// Deploys with the cluster made slow, and returns the operation's path once it has written
+/// its first object but is still applying.
+async fn slow_deploy(base: &str, token: &str, path: &str, cluster: &TestCluster) -> String {
     cluster.knobs().inject_latency(Duration::from_millis(800));
-    let (status, accepted) = first
-        .call(
-            token,
-            reqwest::Method::POST,
-            &format!("{path}/deploy"),
-            None,
-        )
-        .await;
+    let (status, accepted) = call(
+        base,
+        Some(token),
+        Method::POST,
+        &format!("{path}/deploy"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
     let operation = format!(
         "{path}/operations/{}",
@@ -233,9 +248,7 @@ async fn a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges(back
     );
     let until = tokio::time::Instant::now() + OPERATION_DEADLINE;
     loop {
-        let (status, progress) = first
-            .call(token, reqwest::Method::GET, &operation, None)
-            .await;
+        let (status, progress) = call(base, Some(token), Method::GET, &operation, None).await;
         assert_eq!(status, StatusCode::OK, "{progress}");
         assert!(
             progress["finishedAt"].is_null(),
@@ -247,31 +260,39 @@ async fn a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges(back
             .iter()
             .any(|object| object["state"] == "applied");
         if applied {
-            break;
+            return operation;
         }
         assert!(
             tokio::time::Instant::now() < until,
-            "the apply made no progress: {}",
-            first.log()
+            "the apply made no progress: {progress}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    first.kill();
-    let workloads: Api<KubeDeployment> = Api::namespaced(cluster.client(), "shop");
-    let live: BTreeSet<String> = members::<KubeDeployment>(&cluster.client()).await;
-    assert_ne!(
-        live,
-        names(&["api", "web"]),
-        "the kill came after the apply had written everything"
-    );
+}
 
+/// After the interruption: the workloads are not all there yet.
+async fn assert_interrupted(cluster: &TestCluster) {
+    assert_ne!(
+        members::<KubeDeployment>(&cluster.client()).await,
+        names(&["api", "web"]),
+        "the interruption came after the apply had written everything"
+    );
+}
+
+/// With the cluster fast again, the operation finishes through the server at `base`, and the
+/// cluster holds exactly the app. `log` tells what the server said, for failures.
+async fn assert_converges(
+    base: &str,
+    token: &str,
+    path: &str,
+    operation: &str,
+    cluster: &TestCluster,
+    log: impl Fn() -> String,
+) {
     cluster.knobs().inject_latency(Duration::from_millis(20));
-    let second = ServerProcess::start(data.path(), &database_url, 2).await;
     let until = tokio::time::Instant::now() + OPERATION_DEADLINE;
     let ended = loop {
-        let (status, progress) = second
-            .call(token, reqwest::Method::GET, &operation, None)
-            .await;
+        let (status, progress) = call(base, Some(token), Method::GET, operation, None).await;
         assert_eq!(status, StatusCode::OK, "{progress}");
         if !progress["finishedAt"].is_null() {
             break progress;
@@ -279,12 +300,12 @@ async fn a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges(back
         assert!(
             tokio::time::Instant::now() < until,
             "the interrupted operation was not resumed: {progress}\n{}",
-            second.log()
+            log()
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    assert_eq!(ended["state"], "succeeded", "{ended}\n{}", second.log());
-    let (_, record) = second.call(token, reqwest::Method::GET, &path, None).await;
+    assert_eq!(ended["state"], "succeeded", "{ended}\n{}", log());
+    let (_, record) = call(base, Some(token), Method::GET, path, None).await;
     let status = record["status"].as_str().unwrap();
     assert!(
         ["progressing", "ready"].contains(&status),
@@ -303,10 +324,14 @@ async fn a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges(back
         members::<ConfigMap>(&client).await,
         names(&["features", "settings"])
     );
-    assert!(workloads.get_opt("web").await.unwrap().is_some());
-    let (status, plan) = second
-        .call(token, reqwest::Method::POST, &format!("{path}/diff"), None)
-        .await;
+    let (status, plan) = call(
+        base,
+        Some(token),
+        Method::POST,
+        &format!("{path}/diff"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{plan}");
     assert_eq!(plan["hasChanges"], false, "{plan}");
     assert!(
@@ -317,19 +342,68 @@ async fn a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges(back
             .all(|object| object["action"] == "unchanged"),
         "nothing to create or prune: {plan}"
     );
-    let (_, preview) = second
-        .call(
-            token,
-            reqwest::Method::GET,
-            &format!("{path}/delete-preview"),
-            None,
-        )
-        .await;
+    let (_, preview) = call(
+        base,
+        Some(token),
+        Method::GET,
+        &format!("{path}/delete-preview"),
+        None,
+    )
+    .await;
     assert_eq!(
         preview["objects"].as_array().unwrap().len(),
         plan["objects"].as_array().unwrap().len(),
         "the recorded set and the cluster agree: {preview}"
     );
-    drop(second);
-    drop(database);
+}
+
+async fn a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges(backend: Backend) {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (_database, url) = database(backend, data.path()).await;
+    let mut first = ServerProcess::start(data.path(), &url, 1).await;
+    let (token, path) = prepare(&first.base, &cluster).await;
+    let operation = slow_deploy(&first.base, &token, &path, &cluster).await;
+    first.kill();
+    assert_interrupted(&cluster).await;
+
+    let second = ServerProcess::start(data.path(), &url, 2).await;
+    assert_converges(&second.base, &token, &path, &operation, &cluster, || {
+        second.log()
+    })
+    .await;
+}
+
+async fn a_live_replica_takes_over_the_operation_of_one_that_stopped(backend: Backend) {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (_database, url) = database(backend, data.path()).await;
+    let mut args = serve_args(data.path(), Some(url.clone()));
+    args.operation_lease = LEASE;
+    let stopping = serve::start(args).await.unwrap();
+    let mut args = serve_args(data.path(), Some(url));
+    args.operation_lease = LEASE;
+    let surviving = serve::start(args).await.unwrap();
+    let (stopping_base, surviving_base) = (
+        format!("http://{}", stopping.addr),
+        format!("http://{}", surviving.addr),
+    );
+    let (token, path) = prepare(&stopping_base, &cluster).await;
+    let operation = slow_deploy(&stopping_base, &token, &path, &cluster).await;
+    // Its shutdown stops the apply where it is and leaves the operation unfinished.
+    stopping.shutdown().await.unwrap();
+    let (_, left) = call(&surviving_base, Some(&token), Method::GET, &operation, None).await;
+    assert!(left["finishedAt"].is_null(), "{left}");
+    assert_interrupted(&cluster).await;
+
+    assert_converges(
+        &surviving_base,
+        &token,
+        &path,
+        &operation,
+        &cluster,
+        String::new,
+    )
+    .await;
+    surviving.shutdown().await.unwrap();
 }

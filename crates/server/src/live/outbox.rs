@@ -40,3 +40,62 @@ impl Outbox {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::live::messages::ErrorMessage;
+
+    fn message(text: &str) -> ServerMessage {
+        ServerMessage::Error(ErrorMessage::new("malformed", text, None))
+    }
+
+    fn text_of(message: &ServerMessage) -> &str {
+        match message {
+            ServerMessage::Error(error) => &error.message,
+            _ => "",
+        }
+    }
+
+    #[tokio::test]
+    async fn a_message_that_does_not_fit_is_replaced_by_a_snapshot() {
+        let (outbox, mut queue) = Outbox::new();
+        for n in 0..QUEUE {
+            let queued = outbox.send(message(&format!("news {n}")), async || message("unused"));
+            assert!(queued.await.is_ok());
+        }
+        let sending = tokio::spawn({
+            let outbox = outbox.clone();
+            async move {
+                outbox
+                    .send(message("dropped"), async || message("snapshot"))
+                    .await
+                    .is_ok()
+            }
+        });
+        // The sender finds the queue full before the client takes a message off it.
+        tokio::task::yield_now().await;
+        assert_eq!(text_of(&queue.recv().await.unwrap()), "news 0");
+        assert!(sending.await.unwrap());
+        let mut rest = Vec::new();
+        while let Ok(queued) = queue.try_recv() {
+            rest.push(text_of(&queued).to_owned());
+        }
+        assert_eq!(rest.len(), QUEUE);
+        assert_eq!(rest.last().map(String::as_str), Some("snapshot"));
+        assert!(!rest.iter().any(|text| text == "dropped"));
+    }
+
+    #[tokio::test]
+    async fn a_closed_connection_is_reported() {
+        let (outbox, queue) = Outbox::new();
+        drop(queue);
+        assert!(
+            outbox
+                .send(message("late"), async || message("snapshot"))
+                .await
+                .is_err()
+        );
+    }
+}

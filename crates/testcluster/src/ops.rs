@@ -75,7 +75,11 @@ fn admit_create(st: &State, def: &ResourceDef, ns: &str, name: &str) -> Result<(
 }
 
 fn has_generation(def: &ResourceDef) -> bool {
-    def.crd.is_some() || matches!(def.group, "apps" | "batch" | "networking.k8s.io")
+    def.crd.is_some()
+        || matches!(
+            def.group,
+            "apps" | "batch" | "networking.k8s.io" | "autoscaling" | "policy"
+        )
 }
 
 /// Stamps what the server owns on a new object.

@@ -1,7 +1,10 @@
 //! Simulated controllers: they watch the store and move objects the way a cluster would
-//! (Deployment → ReplicaSet → Pods, StatefulSets, DaemonSets, Jobs, quotas, claims, certificates,
+//! (Deployment → ReplicaSet → Pods, StatefulSets, DaemonSets, Jobs, autoscalers, disruption
+//! budgets, quotas, claims, certificates,
 //! routes, load balancers), recording Events for each step.
 
+mod autoscaling;
+mod disruption;
 pub mod events;
 mod kubelet;
 mod network;
@@ -31,6 +34,8 @@ const WATCHED: &[&ResourceDef] = &[
     &registry::STATEFULSETS,
     &registry::DAEMONSETS,
     &registry::JOBS,
+    &registry::HORIZONTALPODAUTOSCALERS,
+    &registry::PODDISRUPTIONBUDGETS,
     &registry::PODS,
     &registry::PERSISTENTVOLUMECLAIMS,
     &registry::PERSISTENTVOLUMES,
@@ -96,6 +101,8 @@ fn reconcile(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: &Value) {
         "statefulsets" => workloads::statefulset(st, obj),
         "daemonsets" => workloads::daemonset(st, obj),
         "jobs" => workloads::job(st, obj),
+        "horizontalpodautoscalers" => autoscaling::hpa(st, obj),
+        "poddisruptionbudgets" => disruption::pdb(st, obj),
         "pods" => kubelet::pod(st, memory, obj),
         "persistentvolumeclaims" => storage::claim(st, obj),
         "persistentvolumes" => storage::volume(st, obj),
@@ -112,11 +119,35 @@ fn reconcile(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: &Value) {
 
 /// What a change means for other objects: pods and ReplicaSets re-run their controller owner,
 /// pods and quotas re-count the namespace's quotas (a raised quota lets failed creates retry),
-/// and claims, Secrets and ConfigMaps let waiting pods go on.
+/// pods re-count the namespace's disruption budgets, a scalable object re-runs the autoscalers
+/// targeting it, and claims, Secrets and ConfigMaps let waiting pods go on.
 fn neighbours_changed(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: &Value) {
     let ns = meta_str(obj, "namespace");
+    let scalable = obj["apiVersion"]
+        .as_str()
+        .zip(obj["kind"].as_str())
+        .and_then(|(v, k)| registry::def_by_kind(v, k))
+        .is_some_and(|d| d.subresources.contains(&"scale"));
+    if scalable {
+        let hpas = st
+            .store
+            .list(rid(&registry::HORIZONTALPODAUTOSCALERS), Some(ns))
+            .0;
+        for hpa in autoscaling::targeting(&hpas, obj) {
+            autoscaling::hpa(st, hpa);
+        }
+    }
     match plural {
-        "pods" => crate::quota::refresh(st, ns),
+        "pods" => {
+            crate::quota::refresh(st, ns);
+            for pdb in st
+                .store
+                .list(rid(&registry::PODDISRUPTIONBUDGETS), Some(ns))
+                .0
+            {
+                disruption::pdb(st, &pdb);
+            }
+        }
         "resourcequotas" => {
             for def in [&registry::REPLICASETS, &registry::JOBS] {
                 for owner in st.store.list(rid(def), Some(ns)).0 {

@@ -285,6 +285,36 @@ pub static CRONJOBS: ResourceDef = def!(
     None
 );
 
+/// HorizontalPodAutoscaler.
+pub static HORIZONTALPODAUTOSCALERS: ResourceDef = def!(
+    "autoscaling",
+    "v2",
+    "HorizontalPodAutoscaler",
+    "horizontalpodautoscalers",
+    "horizontalpodautoscaler",
+    &["hpa"],
+    true,
+    CRUD,
+    &["status"],
+    ALL,
+    None
+);
+
+/// PodDisruptionBudget.
+pub static PODDISRUPTIONBUDGETS: ResourceDef = def!(
+    "policy",
+    "v1",
+    "PodDisruptionBudget",
+    "poddisruptionbudgets",
+    "poddisruptionbudget",
+    &["pdb"],
+    true,
+    CRUD,
+    &["status"],
+    &[],
+    None
+);
+
 /// Ingress.
 pub static INGRESSES: ResourceDef = def!(
     "networking.k8s.io",
@@ -513,6 +543,8 @@ pub static RESOURCES: &[&ResourceDef] = &[
     &REPLICASETS,
     &JOBS,
     &CRONJOBS,
+    &HORIZONTALPODAUTOSCALERS,
+    &PODDISRUPTIONBUDGETS,
     &INGRESSES,
     &NETWORKPOLICIES,
     &ROLES,

@@ -190,7 +190,7 @@ export function DetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="yaml" pt="md">
           <Paper withBorder>
-            <ScrollArea.Autosize mah={600} type="auto">
+            <ScrollArea.Autosize mah={600} type="auto" viewportProps={{ tabIndex: 0 }}>
               <Text component="pre" ff="monospace" fz={12} p="md" m={0}>
                 {app.yaml}
               </Text>

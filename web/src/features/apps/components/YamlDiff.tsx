@@ -26,7 +26,7 @@ export function YamlDiff({ diff, maxHeight = 420 }: { diff: string; maxHeight?: 
     );
   }
   return (
-    <ScrollArea.Autosize mah={maxHeight} type="auto">
+    <ScrollArea.Autosize mah={maxHeight} type="auto" viewportProps={{ tabIndex: 0 }}>
       <Box component="pre" className={classes.diff}>
         {lines.map((line, index) => (
           <span key={index} className={classes[line.kind]} data-kind={line.kind}>

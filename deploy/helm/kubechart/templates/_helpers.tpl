@@ -75,7 +75,15 @@ and status read (get, list, watch), prune and delete remove (delete).
   verbs: [get, list, watch]
 # Workloads: apply/prune/delete; replicasets are also watched for rollout progress.
 - apiGroups: [apps]
-  resources: [deployments, statefulsets, replicasets]
+  resources: [deployments, statefulsets, daemonsets, replicasets]
+  verbs: [get, list, watch, create, patch, delete]
+# A workload's HorizontalPodAutoscaler.
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [get, list, watch, create, patch, delete]
+# A workload's PodDisruptionBudget.
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
   verbs: [get, list, watch, create, patch, delete]
 # Job and CronJob workloads.
 - apiGroups: [batch]

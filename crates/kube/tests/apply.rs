@@ -771,3 +771,62 @@ fn the_engines_futures_can_move_between_threads() {
     }
     let _ = all;
 }
+
+/// An inventory kept beside the cluster, as the server keeps it in its database, so that it can
+/// still be read while the cluster cannot.
+#[derive(Default)]
+struct InventoryBeside(std::sync::Mutex<std::collections::BTreeSet<ObjectRef>>);
+
+impl Inventory for InventoryBeside {
+    async fn load(&self) -> Result<std::collections::BTreeSet<ObjectRef>, ApplyError> {
+        Ok(self.0.lock().unwrap().clone())
+    }
+
+    async fn save(
+        &self,
+        objects: &std::collections::BTreeSet<ObjectRef>,
+    ) -> Result<(), ApplyError> {
+        objects.clone_into(&mut self.0.lock().unwrap());
+        Ok(())
+    }
+
+    async fn clear(&self) -> Result<(), ApplyError> {
+        self.0.lock().unwrap().clear();
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_that_cannot_discover_the_kinds_forgets_nothing() {
+    let cluster = TestCluster::start(Options::default()).await.unwrap();
+    let client = admin(&cluster);
+    let spec = example("tenant-namespace");
+    let desired = Desired::from_spec(&spec).unwrap();
+    let inventory = InventoryBeside::default();
+    let report = fast(client.clone())
+        .apply(&desired, &inventory, ApplyOptions::default(), no_progress())
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{report:#?}");
+    let recorded = inventory.load().await.unwrap();
+    assert!(!recorded.is_empty());
+
+    // A new engine has no kinds cached: it must discover them, and the cluster is away.
+    cluster.knobs().set_down(true);
+    let deleted = fast(client.clone())
+        .delete(
+            &desired.set,
+            None,
+            &inventory,
+            DeleteOptions::default(),
+            no_progress(),
+        )
+        .await;
+    if let Ok(report) = &deleted {
+        assert!(!report.succeeded(), "{report:#?}");
+    }
+    assert_eq!(inventory.load().await.unwrap(), recorded);
+    cluster.knobs().set_down(false);
+    let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client);
+    assert!(namespaces.get_opt(&spec.namespace).await.unwrap().is_some());
+}

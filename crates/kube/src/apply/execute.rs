@@ -5,6 +5,7 @@ use super::desired::{Desired, DesiredObject};
 use super::failure::{FailureKind, ObjectFailure, transport_message};
 use super::graph::{dependencies, topological_order};
 use super::inventory::Inventory;
+use super::kinds::KindError;
 use super::plan::{Action, Plan, member_of};
 use super::{ApplyError, Engine, FIELD_MANAGER, Progress, ProgressSink};
 use crate::ObjectRef;
@@ -394,8 +395,13 @@ impl Engine {
         reference: &ObjectRef,
         params: DeleteParams,
     ) -> Result<bool, ObjectFailure> {
-        let Ok(api) = self.kinds.api(reference).await else {
-            return Ok(true);
+        // A kind the cluster no longer serves (its CRD removed) has no objects left to delete; a
+        // discovery that failed says nothing about them, so the delete fails rather than
+        // forgetting objects that may still run.
+        let api = match self.kinds.api(reference).await {
+            Ok(api) => api,
+            Err(KindError::NotServed(_)) => return Ok(true),
+            Err(KindError::Discovery(message)) => return Err(unavailable(reference, "", message)),
         };
         let live = match self.retry.run(|| api.get_opt(&reference.name)).await {
             Ok(live) => live,

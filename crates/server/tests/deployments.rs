@@ -746,7 +746,9 @@ async fn names_are_unique_per_cluster_and_namespace(backend: Backend) {
     server.stop().await;
 }
 
-async fn applied_deployments_are_deleted_from_their_cluster_or_forgotten_keeping_their_resources(backend: Backend) {
+async fn applied_deployments_are_deleted_from_their_cluster_or_forgotten_keeping_their_resources(
+    backend: Backend,
+) {
     let server = Server::start(backend).await;
     let _admin = server.register("alice").await;
     let bob = server.register("bob").await;

@@ -7,17 +7,10 @@ pub fn examples_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
 
-/// Specs of kinds the repository's examples leave out because the project's test cluster, which
-/// applies every example, does not serve them yet (autoscaling/v2, policy/v1).
-pub fn specs_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/specs")
-}
-
-/// (name, AppSpec text) of every example and test spec, sorted by name.
+/// (name, AppSpec text) of every example, sorted by name.
 pub fn examples() -> Vec<(String, String)> {
-    let mut out: Vec<_> = [examples_dir(), specs_dir()]
-        .iter()
-        .flat_map(|dir| yaml_files(dir))
+    let mut out: Vec<_> = yaml_files(&examples_dir())
+        .into_iter()
         .map(|p| {
             (
                 p.file_stem().unwrap().to_string_lossy().into_owned(),
@@ -29,15 +22,9 @@ pub fn examples() -> Vec<(String, String)> {
     out
 }
 
-/// The golden rendering of the example or test spec `name`, next to where it is kept.
+/// The golden rendering of the example `name`.
 pub fn golden_path(name: &str) -> PathBuf {
-    let file = format!("{name}.yaml");
-    let dir = if specs_dir().join(&file).is_file() {
-        specs_dir()
-    } else {
-        examples_dir()
-    };
-    dir.join("golden").join(file)
+    examples_dir().join("golden").join(format!("{name}.yaml"))
 }
 
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {

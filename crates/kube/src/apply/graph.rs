@@ -4,7 +4,8 @@
 //! Edges: Namespace → everything in it; PersistentVolume → claims; Role/ClusterRole → the bindings
 //! that refer to them; ServiceAccount/ConfigMap/Secret/PVC/ResourceQuota → the workloads that use
 //! them (quota first, so pods are counted); Services and workloads → Ingress/HTTPRoute/Certificate;
-//! HTTPRoute → the BackendTrafficPolicy that targets it.
+//! HTTPRoute → the BackendTrafficPolicy that targets it; a workload → the HorizontalPodAutoscaler
+//! that scales it. A PodDisruptionBudget selects pods by label and needs nothing to exist first.
 
 use crate::ObjectRef;
 use serde_json::Value;
@@ -52,7 +53,9 @@ fn depends_on(object: &ObjectRef, manifest: &Value, on: &ObjectRef, on_manifest:
         "ResourceQuota" => WORKLOADS.contains(&kind) && same_namespace,
         "Service" => matches!(kind, "Ingress" | "HTTPRoute") && same_namespace,
         workload if WORKLOADS.contains(&workload) => {
-            matches!(kind, "Ingress" | "HTTPRoute" | "Certificate") && same_namespace
+            same_namespace
+                && (matches!(kind, "Ingress" | "HTTPRoute" | "Certificate")
+                    || (kind == "HorizontalPodAutoscaler" && scales(manifest, on)))
         }
         "HTTPRoute" => {
             kind == "BackendTrafficPolicy" && same_namespace && targets(manifest, on_manifest)
@@ -79,6 +82,14 @@ fn mentions(manifest: &Value, name: &str) -> bool {
         }
     }
     manifest.get("spec").is_some_and(|spec| walk(spec, name))
+}
+
+/// Whether an autoscaler's `scaleTargetRef` is `workload`: before its target exists the
+/// autoscaler only reports FailedGetScale.
+fn scales(autoscaler: &Value, workload: &ObjectRef) -> bool {
+    let target = autoscaler.pointer("/spec/scaleTargetRef");
+    let field = |name: &str| target.and_then(|t| t.get(name)).and_then(Value::as_str);
+    field("kind") == Some(workload.kind.as_str()) && field("name") == Some(workload.name.as_str())
 }
 
 fn targets(policy: &Value, route: &Value) -> bool {
@@ -159,6 +170,33 @@ mod tests {
                 assert!(position(dep) < position(index));
             }
         }
+    }
+
+    #[test]
+    fn an_autoscaler_waits_for_its_target_and_a_disruption_budget_for_its_namespace_only() {
+        let objects = [
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}}),
+            json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "shop"}}),
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "web", "namespace": "shop"},
+                "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}, "maxReplicas": 3}}),
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web", "namespace": "shop"},
+                "spec": {"selector": {"matchLabels": {"app": "web"}}, "minAvailable": 1}}),
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "other", "namespace": "shop"},
+                "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web"}, "maxReplicas": 3}}),
+        ];
+        let deps = graph(&objects);
+        assert_eq!(
+            deps[3],
+            vec![0, 1],
+            "the autoscaler waits for the Deployment it scales"
+        );
+        assert_eq!(deps[4], vec![0], "the budget selects pods by label");
+        assert_eq!(
+            deps[5],
+            vec![0],
+            "a same-named workload of another kind is not the target"
+        );
     }
 
     #[test]

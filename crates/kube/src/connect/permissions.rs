@@ -19,7 +19,7 @@ pub(crate) const VERBS: [&str; 6] = ["get", "list", "watch", "create", "patch", 
 type Applied = (&'static str, &'static str, &'static str, bool);
 
 /// Every kind the renderer can produce.
-pub(crate) const APPLIED_KINDS: [Applied; 22] = [
+pub(crate) const APPLIED_KINDS: [Applied; 26] = [
     ("Namespace", "", "namespaces", false),
     ("ResourceQuota", "", "resourcequotas", true),
     ("ServiceAccount", "", "serviceaccounts", true),
@@ -49,6 +49,20 @@ pub(crate) const APPLIED_KINDS: [Applied; 22] = [
     ("Service", "", "services", true),
     ("Deployment", "apps", "deployments", true),
     ("StatefulSet", "apps", "statefulsets", true),
+    ("ReplicaSet", "apps", "replicasets", true),
+    ("DaemonSet", "apps", "daemonsets", true),
+    (
+        "HorizontalPodAutoscaler",
+        "autoscaling",
+        "horizontalpodautoscalers",
+        true,
+    ),
+    (
+        "PodDisruptionBudget",
+        "policy",
+        "poddisruptionbudgets",
+        true,
+    ),
     ("Job", "batch", "jobs", true),
     ("CronJob", "batch", "cronjobs", true),
     ("Pod", "", "pods", true),
@@ -263,6 +277,19 @@ mod tests {
                 strings(names)
             },
         }
+    }
+
+    #[test]
+    fn every_kind_the_renderer_produces_is_checked() {
+        let checked: Vec<&str> = APPLIED_KINDS.iter().map(|(kind, ..)| *kind).collect();
+        let unchecked: Vec<&&str> = kubechart_manifest::Object::KINDS
+            .iter()
+            .filter(|kind| !checked.contains(kind))
+            .collect();
+        assert!(
+            unchecked.is_empty(),
+            "no permission check for {unchecked:?}"
+        );
     }
 
     #[test]

@@ -204,6 +204,13 @@ impl ApiError {
 
 /// Every store failure that is the client's to fix gets its 4xx here, once; the rest is 503
 /// (the database is down) or 500.
+/// A query string of the wrong shape (unknown parameter, a value of the wrong type).
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        Self::Malformed(rejection.body_text())
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {

@@ -32,6 +32,6 @@ async fn list_audit(
     CurrentUser(user): CurrentUser,
     query: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<AuditPageView>, ApiError> {
-    let Query(query) = query.map_err(|rejection| ApiError::Malformed(rejection.body_text()))?;
+    let Query(query) = query?;
     Ok(Json(state.deployments.audit(&user, query).await?))
 }

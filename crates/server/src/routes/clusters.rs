@@ -26,11 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cluster_status))
 }
 
-/// A query string of the wrong shape, answered in the API's error shape.
-fn malformed(rejection: QueryRejection) -> ApiError {
-    ApiError::Malformed(rejection.body_text())
-}
-
 /// An id that cannot exist is simply not found, like any other unknown cluster.
 fn cluster_id(id: &str) -> Result<ClusterId, ApiError> {
     id.parse().map_err(|_| ApiError::NotFound)
@@ -147,7 +142,7 @@ async fn delete_cluster(
     query: Result<Query<DeleteQuery>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
     let id = cluster_id(&id)?;
-    let Query(query) = query.map_err(malformed)?;
+    let Query(query) = query?;
     state.clusters.delete(&user, id, query.force).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -171,7 +166,7 @@ async fn cluster_status(
     query: Result<Query<StatusQuery>, QueryRejection>,
 ) -> Result<Json<StatusView>, ApiError> {
     let id = cluster_id(&id)?;
-    let Query(query) = query.map_err(malformed)?;
+    let Query(query) = query?;
     Ok(Json(
         state.clusters.status(&user, id, query.namespace).await?,
     ))

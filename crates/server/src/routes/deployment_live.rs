@@ -14,12 +14,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use kubechart_store::DeploymentId;
 use std::convert::Infallible;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::deployments::TAG;
+use super::deployments::{TAG, deployment_id};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -27,16 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deployment_events))
         .routes(routes!(deployment_logs))
         .routes(routes!(export_deployment))
-}
-
-/// A query string of the wrong shape, answered in the API's error shape.
-fn malformed(rejection: QueryRejection) -> ApiError {
-    ApiError::Malformed(rejection.body_text())
-}
-
-/// An id that cannot exist is simply not found, like any other unknown deployment.
-fn deployment_id(id: &str) -> Result<DeploymentId, ApiError> {
-    id.parse().map_err(|_| ApiError::NotFound)
 }
 
 /// Every object of the deployment with its live health; workloads with their pods (phase,
@@ -86,7 +75,7 @@ async fn deployment_events(
     query: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
     let id = deployment_id(&id)?;
-    let Query(query) = query.map_err(malformed)?;
+    let Query(query) = query?;
     Ok(Json(
         state
             .deployments
@@ -117,7 +106,7 @@ async fn deployment_logs(
     query: Result<Query<LogsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let id = deployment_id(&id)?;
-    let Query(query) = query.map_err(malformed)?;
+    let Query(query) = query?;
     let lines = state
         .deployments
         .logs(&user, id, query, &state.watches)
@@ -173,7 +162,7 @@ async fn export_deployment(
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let id = deployment_id(&id)?;
-    let Query(query) = query.map_err(malformed)?;
+    let Query(query) = query?;
     let file = state.deployments.export(&user, id, query).await?;
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.file_name))

@@ -83,13 +83,8 @@ where
     }
 }
 
-/// A query string of the wrong shape, answered in the API's error shape.
-fn malformed(rejection: QueryRejection) -> ApiError {
-    ApiError::Malformed(rejection.body_text())
-}
-
 /// An id that cannot exist is simply not found, like any other unknown deployment.
-fn deployment_id(id: &str) -> Result<DeploymentId, ApiError> {
+pub(super) fn deployment_id(id: &str) -> Result<DeploymentId, ApiError> {
     id.parse().map_err(|_| ApiError::NotFound)
 }
 
@@ -136,7 +131,7 @@ async fn list_deployments(
     CurrentUser(user): CurrentUser,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<DeploymentPageView>, ApiError> {
-    let Query(query) = query.map_err(malformed)?;
+    let Query(query) = query?;
     Ok(Json(state.deployments.list(&user, query).await?))
 }
 
@@ -208,7 +203,7 @@ async fn delete_deployment(
     query: Result<Query<DeleteQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let id = deployment_id(&id)?;
-    let Query(query) = query.map_err(malformed)?;
+    let Query(query) = query?;
     let deletion = state
         .deployments
         .delete(&user, id, query.keep_resources, &state.background)

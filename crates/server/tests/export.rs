@@ -4,16 +4,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod deploying;
 mod support;
 
 use common::{Backend, TestServer, field_paths};
+use deploying::create;
 use flate2::read::GzDecoder;
 use kubechart_manifest::RenderOptions;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use serde_json::{Value, json};
 use std::io::Read;
-use support::{create, download, helm_render, sorted};
+use support::{download, helm_render, sorted};
 
 on_both_backends!(
     the_yaml_export_is_the_stored_manifest_with_secrets_only_for_the_owner,

@@ -5,9 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod deploying;
 mod support;
 
 use common::{Backend, TestServer, field_paths};
+use deploying::{create, register_cluster};
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::DeleteParams;
@@ -16,7 +18,7 @@ use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::{create, deploy, register_cluster};
+use support::deploy;
 
 on_both_backends!(
     resources_list_every_object_with_workloads_and_their_pods,

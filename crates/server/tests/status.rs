@@ -4,16 +4,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod deploying;
 mod live_support;
 
 use common::proxy::CuttableProxy;
 use common::{Backend, TestServer, eventually};
+use deploying::register_cluster;
 use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
 use kube::Api;
 use kube::api::DeleteParams;
 use kubechart_store::testing::TestDatabase;
 use kubechart_testcluster::{Options, TestCluster};
-use live_support::{app, create, deploy, register_cluster, stored_until};
+use live_support::{app, create, deploy, stored_until};
 use reqwest::StatusCode;
 use std::time::Duration;
 

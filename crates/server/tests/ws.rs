@@ -5,17 +5,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod deploying;
 mod live_support;
 
 use chrono::{TimeDelta, Utc};
 use common::{Backend, TestServer};
+use deploying::register_cluster;
 use futures::{SinkExt as _, StreamExt as _};
 use kubechart_server::live::tickets;
 use kubechart_store::{ConnectOptions, Store, UserId};
 use kubechart_testcluster::{EventSeed, Options, TestCluster};
 use live_support::{
-    PATIENCE, Socket, app, create, deploy, handshake, is_status, register_cluster, stored_until,
-    ticket,
+    PATIENCE, Socket, app, create, deploy, handshake, is_status, stored_until, ticket,
 };
 use reqwest::StatusCode;
 use serde_json::json;

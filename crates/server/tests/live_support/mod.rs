@@ -3,9 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use crate::common::TestServer;
-use base64::Engine as _;
 use futures::{SinkExt as _, StreamExt as _};
-use kubechart_testcluster::TestCluster;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -16,35 +14,6 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// How long a test waits for something that should happen on its own.
 pub const PATIENCE: Duration = Duration::from_secs(60);
-
-/// Registers the test cluster for `token`'s user; returns its id.
-pub async fn register_cluster(server: &TestServer, token: &str, cluster: &TestCluster) -> String {
-    let kubeconfig = std::fs::read_to_string(cluster.kubeconfig_path()).unwrap();
-    let ca = kubeconfig
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("certificate-authority-data: "))
-        .unwrap();
-    let ca = base64::engine::general_purpose::STANDARD
-        .decode(ca)
-        .unwrap();
-    let (status, body) = server
-        .post(
-            "/api/v1/clusters",
-            Some(token),
-            json!({
-                "name": "test",
-                "source": {
-                    "type": "token",
-                    "server": format!("https://{}", cluster.addr()),
-                    "token": cluster.admin_token(),
-                    "certificateAuthorityData": String::from_utf8(ca).unwrap(),
-                },
-            }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["id"].as_str().unwrap().to_string()
-}
 
 /// An app with one workload running `image`, in a namespace of its own.
 pub fn app(name: &str, image: &str) -> Value {

@@ -1,94 +1,18 @@
-//! What the live-state and export tests share: the test cluster registered as a cluster, a
-//! deployment created and deployed through the API, and Helm's own engine driven from Python.
+//! What the live-state and export tests share besides the deploy helpers: a deployment deployed
+//! and waited for, downloads, and Helm's own engine driven from Python.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use crate::common::TestServer;
-use base64::Engine as _;
-use kubechart_testcluster::TestCluster;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
-
-/// How long a deploy may take before the test gives up on it.
-const OPERATION_DEADLINE: Duration = Duration::from_secs(60);
-
-fn ca_pem(cluster: &TestCluster) -> String {
-    let text = std::fs::read_to_string(cluster.kubeconfig_path()).unwrap();
-    let data = text
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("certificate-authority-data: "))
-        .unwrap();
-    String::from_utf8(
-        base64::engine::general_purpose::STANDARD
-            .decode(data)
-            .unwrap(),
-    )
-    .unwrap()
-}
-
-/// Registers the test cluster for `token`'s user; returns its id.
-pub async fn register_cluster(server: &TestServer, token: &str, cluster: &TestCluster) -> String {
-    let (status, body) = server
-        .post(
-            "/api/v1/clusters",
-            Some(token),
-            json!({
-                "name": "test",
-                "source": {
-                    "type": "token",
-                    "server": format!("https://{}", cluster.addr()),
-                    "token": cluster.admin_token(),
-                    "certificateAuthorityData": ca_pem(cluster),
-                },
-            }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["id"].as_str().unwrap().to_string()
-}
-
-/// Creates a deployment of `spec`, on `cluster_id` when given; returns its path.
-pub async fn create(
-    server: &TestServer,
-    token: &str,
-    cluster_id: Option<&str>,
-    spec: Value,
-) -> String {
-    let mut body = json!({ "spec": spec });
-    if let Some(id) = cluster_id {
-        body["clusterId"] = json!(id);
-    }
-    let (status, created) = server.post("/api/v1/deployments", Some(token), body).await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    format!("/api/v1/deployments/{}", created["id"].as_str().unwrap())
-}
 
 /// Deploys the latest revision and waits for the operation to succeed.
 pub async fn deploy(server: &TestServer, token: &str, path: &str) {
-    let (status, body) = server
-        .post(&format!("{path}/deploy"), Some(token), json!({}))
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    let operation = format!(
-        "{path}/operations/{}",
-        body["operationId"].as_str().unwrap()
-    );
-    let until = tokio::time::Instant::now() + OPERATION_DEADLINE;
-    loop {
-        let (status, body) = server.get(&operation, Some(token)).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        if !body["finishedAt"].is_null() {
-            assert_eq!(body["state"], "succeeded", "{body}");
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < until,
-            "the deploy did not finish: {body}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let operation = crate::deploying::deploy(server, token, path).await;
+    let finished = crate::deploying::finished(server, token, &operation).await;
+    assert_eq!(finished["state"], "succeeded", "{finished}");
 }
 
 /// A GET answered with bytes: status, headers and body.

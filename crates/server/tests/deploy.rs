@@ -10,13 +10,14 @@ mod deploying;
 use common::{Backend, TestServer, eventually};
 use deploying::{
     OPERATION_DEADLINE, actions, create, deploy, finished, object_states, register_cluster,
+    shop_app,
 };
 use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
 use k8s_openapi::api::core::v1::Service;
 use kube::Api;
 use kubechart_testcluster::{Options, TestCluster};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
 
 on_both_backends!(
@@ -27,29 +28,13 @@ on_both_backends!(
     an_object_of_another_owner_is_taken_over_only_with_adopt,
 );
 
-/// An app with a workload, optionally exposed by a Service, in a namespace it creates.
-fn spec(with_service: bool) -> Value {
-    let mut spec = json!({
-        "name": "shop",
-        "namespace": "shop",
-        "createNamespace": true,
-        "workloads": [{"name": "web", "containers": [{"name": "web", "image": "nginx:1.27",
-            "ports": [{"name": "http", "containerPort": 8080}]}]}],
-    });
-    if with_service {
-        spec["services"] = json!([{"name": "web", "workload": "web",
-            "ports": [{"port": 80, "targetPort": "http"}]}]);
-    }
-    spec
-}
-
 async fn a_deployment_is_planned_deployed_and_pruned(backend: Backend) {
     let cluster = TestCluster::start(Options::default()).await.unwrap();
     let server = TestServer::start(backend).await;
     server.register("alice").await;
     let (bob, _) = server.register("bob").await;
     let cluster_id = register_cluster(&server, &bob, &cluster).await;
-    let path = create(&server, &bob, Some(&cluster_id), spec(true)).await;
+    let path = create(&server, &bob, Some(&cluster_id), shop_app(true)).await;
 
     let (status, plan) = server
         .post(&format!("{path}/diff"), Some(&bob), json!({}))
@@ -115,7 +100,7 @@ async fn a_deployment_is_planned_deployed_and_pruned(backend: Backend) {
             Method::PUT,
             &path,
             Some(&bob),
-            Some(json!({"spec": spec(false), "revision": 1})),
+            Some(json!({"spec": shop_app(false), "revision": 1})),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{updated}");
@@ -171,7 +156,7 @@ async fn one_operation_runs_at_a_time(backend: Backend) {
     let server = TestServer::start(backend).await;
     let (alice, _) = server.register("alice").await;
     let cluster_id = register_cluster(&server, &alice, &cluster).await;
-    let path = create(&server, &alice, Some(&cluster_id), spec(true)).await;
+    let path = create(&server, &alice, Some(&cluster_id), shop_app(true)).await;
 
     cluster.knobs().inject_latency(Duration::from_millis(1500));
     let operation = deploy(&server, &alice, &path).await;
@@ -217,7 +202,7 @@ async fn an_unreachable_cluster_fails_the_operation_and_a_later_deploy_works(bac
     let server = TestServer::start(backend).await;
     let (alice, _) = server.register("alice").await;
     let cluster_id = register_cluster(&server, &alice, &cluster).await;
-    let path = create(&server, &alice, Some(&cluster_id), spec(true)).await;
+    let path = create(&server, &alice, Some(&cluster_id), shop_app(true)).await;
 
     cluster.knobs().set_down(true);
     let operation = deploy(&server, &alice, &path).await;
@@ -256,7 +241,7 @@ async fn only_the_owner_and_administrators_diff_deploy_and_read_operations(backe
     let (bob, _) = server.register("bob").await;
     let (carol, _) = server.register("carol").await;
     let cluster_id = register_cluster(&server, &bob, &cluster).await;
-    let path = create(&server, &bob, Some(&cluster_id), spec(true)).await;
+    let path = create(&server, &bob, Some(&cluster_id), shop_app(true)).await;
     let operation = deploy(&server, &bob, &path).await;
     finished(&server, &bob, &operation).await;
 
@@ -360,7 +345,7 @@ async fn an_object_of_another_owner_is_taken_over_only_with_adopt(backend: Backe
     let server = TestServer::start(backend).await;
     let (alice, _) = server.register("alice").await;
     let cluster_id = register_cluster(&server, &alice, &cluster).await;
-    let mut app = spec(true);
+    let mut app = shop_app(true);
     app["createNamespace"] = json!(false);
     let path = create(&server, &alice, Some(&cluster_id), app).await;
 

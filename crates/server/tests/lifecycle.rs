@@ -12,6 +12,7 @@ mod deploying;
 use common::{Backend, TestServer, eventually, field_paths};
 use deploying::{
     OPERATION_DEADLINE, actions, create, deploy, finished, object_states, register_cluster,
+    shop_app,
 };
 use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
 use k8s_openapi::api::core::v1::Service;
@@ -31,21 +32,11 @@ on_both_backends!(
     drafts_and_kept_resources_are_forgotten_at_once,
 );
 
-/// An app in a namespace it creates: a workload, a cluster-wide role and, optionally, a Service.
+/// The shop app with a cluster-wide role, so that deletes reach cluster-scoped objects too.
 fn spec(with_service: bool) -> Value {
-    let mut spec = json!({
-        "name": "shop",
-        "namespace": "shop",
-        "createNamespace": true,
-        "workloads": [{"name": "web", "containers": [{"name": "web", "image": "nginx:1.27",
-            "ports": [{"name": "http", "containerPort": 8080}]}]}],
-        "clusterRoles": [{"name": "shop-reader",
-            "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]}],
-    });
-    if with_service {
-        spec["services"] = json!([{"name": "web", "workload": "web",
-            "ports": [{"port": 80, "targetPort": "http"}]}]);
-    }
+    let mut spec = shop_app(with_service);
+    spec["clusterRoles"] = json!([{"name": "shop-reader",
+        "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]}]);
     spec
 }
 

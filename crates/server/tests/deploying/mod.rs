@@ -27,6 +27,22 @@ pub fn ca_pem(cluster: &TestCluster) -> String {
     .unwrap()
 }
 
+/// An app with a workload, optionally exposed by a Service, in a namespace it creates.
+pub fn shop_app(with_service: bool) -> Value {
+    let mut spec = json!({
+        "name": "shop",
+        "namespace": "shop",
+        "createNamespace": true,
+        "workloads": [{"name": "web", "containers": [{"name": "web", "image": "nginx:1.27",
+            "ports": [{"name": "http", "containerPort": 8080}]}]}],
+    });
+    if with_service {
+        spec["services"] = json!([{"name": "web", "workload": "web",
+            "ports": [{"port": 80, "targetPort": "http"}]}]);
+    }
+    spec
+}
+
 /// Registers the test cluster for `token`'s user; returns its id.
 pub async fn register_cluster(server: &TestServer, token: &str, cluster: &TestCluster) -> String {
     let (status, body) = server

@@ -280,12 +280,24 @@ impl Engine {
         let patch = Patch::Apply(&object.manifest);
         let listed = members.listed.contains(&group_of(reference));
         let (live, mut result) = match members.objects.get(reference) {
-            Some(live) => (
-                Ok(Some(live.clone())),
-                self.retry
+            Some(listed) => {
+                let result = self
+                    .retry
                     .run(|| api.patch(&reference.name, &params, &patch))
-                    .await,
-            ),
+                    .await;
+                // Written since it was listed (a pod bound to its node, a controller's status):
+                // read again, so that the diff is against the object the dry-run started from.
+                let live = match &result {
+                    Ok(after)
+                        if after.metadata.resource_version.as_deref()
+                            != listed["metadata"]["resourceVersion"].as_str() =>
+                    {
+                        self.read(&api, &reference.name).await
+                    }
+                    _ => Ok(Some(listed.clone())),
+                };
+                (live, result)
+            }
             None if listed => {
                 // Not a labelled member: absent, or someone else's. A dry-run of a create comes
                 // back without a resourceVersion; only an object that exists is read.

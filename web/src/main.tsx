@@ -2,6 +2,7 @@ import './features/shell/initColorScheme';
 import './lib/zodConfig';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import './contrast.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';

@@ -8,7 +8,7 @@ mod common;
 mod deploying;
 mod support;
 
-use common::{Backend, TestServer, field_paths};
+use common::{Backend, TestServer, field_paths, poll_until};
 use deploying::{create, register_cluster};
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
@@ -27,6 +27,8 @@ on_both_backends!(
     only_the_owner_and_administrators_read_live_state,
 );
 
+/// The request timeout of the log tests' server: short, so that a followed log outlives it.
+const LOG_REQUEST_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long the cluster's controllers may take to settle what a test waits for.
 const SETTLE: Duration = Duration::from_secs(30);
 
@@ -58,19 +60,12 @@ async fn resources_when(
     what: &str,
     check: impl Fn(&Value) -> bool,
 ) -> Value {
-    let until = tokio::time::Instant::now() + SETTLE;
-    loop {
+    poll_until(SETTLE, what, || async {
         let (status, body) = server.get(&format!("{path}/resources"), Some(token)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        if check(&body) {
-            return body;
-        }
-        assert!(
-            tokio::time::Instant::now() < until,
-            "timed out waiting for {what}: {body}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        check(&body).then_some(body)
+    })
+    .await
 }
 
 /// The name of a ready pod of the Deployment `web`, once it has one.
@@ -234,16 +229,12 @@ async fn a_failing_image_shows_its_reason_at_the_pod_the_workload_and_in_the_eve
     assert_ne!(resources["health"]["state"], "Current", "{resources}");
 
     // The Warning comes first, before the newer Normal events.
-    let until = tokio::time::Instant::now() + SETTLE;
-    let events = loop {
+    let events = poll_until(SETTLE, "the Warning event first", || async {
         let (status, body) = server.get(&format!("{path}/events"), Some(&bob)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        if body[0]["type"] == "Warning" && body[0]["reason"] == "Failed" {
-            break body;
-        }
-        assert!(tokio::time::Instant::now() < until, "no Warning: {body}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+        (body[0]["type"] == "Warning" && body[0]["reason"] == "Failed").then_some(body)
+    })
+    .await;
     let listed = events.as_array().unwrap();
     assert!(listed.iter().any(|e| e["type"] == "Normal"), "{events}");
     let first_normal = listed.iter().position(|e| e["type"] == "Normal").unwrap();
@@ -299,7 +290,7 @@ async fn logs_are_read_tailed_and_followed_until_shutdown(backend: Backend) {
     let cluster = TestCluster::start(Options::default()).await.unwrap();
     // A short request timeout: a followed log must outlive it.
     let server = TestServer::start_with(backend, |args| {
-        args.request_timeout = Duration::from_secs(1);
+        args.request_timeout = LOG_REQUEST_TIMEOUT;
     })
     .await;
     server.register("alice").await;
@@ -409,7 +400,8 @@ async fn logs_are_read_tailed_and_followed_until_shutdown(backend: Backend) {
     let mut received = String::new();
     read_until(&mut followed, &mut received, "three\n").await;
     assert_eq!(received, "three\n");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // What is under test is time passing: a line written after the request timeout still arrives.
+    tokio::time::sleep(LOG_REQUEST_TIMEOUT + Duration::from_millis(500)).await;
     cluster.knobs().seed_pod_log("shop", &pod, "web", "four\n");
     read_until(&mut followed, &mut received, "four\n").await;
     assert_eq!(received, "three\nfour\n");

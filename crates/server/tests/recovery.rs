@@ -10,7 +10,7 @@
 mod common;
 mod deploying;
 
-use common::{Backend, password_of, serve_args};
+use common::{Backend, password_of, poll_until, serve_args};
 use deploying::{OPERATION_DEADLINE, ca_pem};
 use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Service};
@@ -70,19 +70,16 @@ impl ServerProcess {
             log,
         };
         let http = reqwest::Client::new();
-        let until = tokio::time::Instant::now() + Duration::from_secs(30);
-        loop {
+        let log = || server.log();
+        let waiting = WithLog("the server to become ready", &log);
+        poll_until(Duration::from_secs(30), waiting, || async {
             let ready = http.get(format!("{}/readyz", server.base)).send().await;
-            if ready.is_ok_and(|response| response.status() == StatusCode::OK) {
-                return server;
-            }
-            assert!(
-                tokio::time::Instant::now() < until,
-                "the server did not become ready: {}",
-                server.log()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            ready
+                .is_ok_and(|response| response.status() == StatusCode::OK)
+                .then_some(())
+        })
+        .await;
+        server
     }
 
     /// SIGKILL: no shutdown, no cleanup, the operation left as it was.
@@ -246,28 +243,22 @@ async fn slow_deploy(base: &str, token: &str, path: &str, cluster: &TestCluster)
         "{path}/operations/{}",
         accepted["operationId"].as_str().unwrap()
     );
-    let until = tokio::time::Instant::now() + OPERATION_DEADLINE;
-    loop {
+    poll_until(OPERATION_DEADLINE, "the apply to make progress", || async {
         let (status, progress) = call(base, Some(token), Method::GET, &operation, None).await;
         assert_eq!(status, StatusCode::OK, "{progress}");
         assert!(
             progress["finishedAt"].is_null(),
             "the apply ended before it could be interrupted: {progress}"
         );
-        let applied = progress["objects"]
+        progress["objects"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|object| object["state"] == "applied");
-        if applied {
-            return operation;
-        }
-        assert!(
-            tokio::time::Instant::now() < until,
-            "the apply made no progress: {progress}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+            .any(|object| object["state"] == "applied")
+            .then_some(())
+    })
+    .await;
+    operation
 }
 
 /// After the interruption: the workloads are not all there yet.
@@ -290,20 +281,13 @@ async fn assert_converges(
     log: impl Fn() -> String,
 ) {
     cluster.knobs().inject_latency(Duration::from_millis(20));
-    let until = tokio::time::Instant::now() + OPERATION_DEADLINE;
-    let ended = loop {
+    let waiting = WithLog("the interrupted operation to be resumed", &log);
+    let ended = poll_until(OPERATION_DEADLINE, waiting, || async {
         let (status, progress) = call(base, Some(token), Method::GET, operation, None).await;
         assert_eq!(status, StatusCode::OK, "{progress}");
-        if !progress["finishedAt"].is_null() {
-            break progress;
-        }
-        assert!(
-            tokio::time::Instant::now() < until,
-            "the interrupted operation was not resumed: {progress}\n{}",
-            log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+        (!progress["finishedAt"].is_null()).then_some(progress)
+    })
+    .await;
     assert_eq!(ended["state"], "succeeded", "{ended}\n{}", log());
     let (_, record) = call(base, Some(token), Method::GET, path, None).await;
     let status = record["status"].as_str().unwrap();
@@ -406,4 +390,14 @@ async fn a_live_replica_takes_over_the_operation_of_one_that_stopped(backend: Ba
     )
     .await;
     surviving.shutdown().await.unwrap();
+}
+
+/// What a test waits for, followed when shown by what the server logged: formatted only when the
+/// wait fails.
+struct WithLog<'a>(&'a str, &'a dyn Fn() -> String);
+
+impl std::fmt::Display for WithLog<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\n--- server log ---\n{}", self.0, (self.1)())
+    }
 }

@@ -119,8 +119,14 @@ async fn a_status_change_during_a_database_outage_is_stored_when_it_returns() {
         ready(&server).await == StatusCode::SERVICE_UNAVAILABLE
     })
     .await;
-    // Long enough for the follower to have tried and failed to store the change.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The follower has seen the change and failed to store it.
+    eventually(Duration::from_secs(20), "a failed status write", || async {
+        let (_, metrics) = server.get("/metrics", None).await;
+        metrics
+            .as_str()
+            .is_some_and(|text| text.contains("kubechart_status_writes_failing 1"))
+    })
+    .await;
 
     proxy.restore();
     let record = stored_until(&server, &token, &id, "degraded", |record| {

@@ -14,6 +14,8 @@ const REQUESTS: &str = "kubechart_http_requests_total";
 const DURATION: &str = "kubechart_http_request_duration_seconds";
 const POOL_SIZE: &str = "kubechart_db_pool_connections";
 const POOL_IDLE: &str = "kubechart_db_pool_idle_connections";
+/// 1 while deployment statuses seen on the clusters cannot be stored (they are retried).
+const STATUS_WRITES_FAILING: &str = "kubechart_status_writes_failing";
 /// Latency buckets from a cache hit to a slow password hash.
 const BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
@@ -43,11 +45,13 @@ impl HttpMetrics {
         });
     }
 
-    /// The Prometheus text exposition, with the pool gauges brought up to date first.
-    pub fn render(&self, pool: PoolStats) -> String {
+    /// The Prometheus text exposition, with the pool and status-write gauges brought up to date
+    /// first.
+    pub fn render(&self, pool: PoolStats, status_writes_failing: bool) -> String {
         metrics::with_local_recorder(&self.recorder, || {
             metrics::gauge!(POOL_SIZE).set(f64::from(pool.size));
             metrics::gauge!(POOL_IDLE).set(f64::from(pool.idle));
+            metrics::gauge!(STATUS_WRITES_FAILING).set(f64::from(u8::from(status_writes_failing)));
         });
         self.recorder.handle().render()
     }

@@ -42,7 +42,9 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 /// Prometheus metrics in the text exposition format.
 #[utoipa::path(get, path = "/metrics", tag = TAG, responses((status = 200, body = String)))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let body = state.metrics.render(state.store.pool_stats());
+    let body = state
+        .metrics
+        .render(state.store.pool_stats(), state.live.status_writes_failing());
     (
         [(
             header::CONTENT_TYPE,

@@ -192,19 +192,40 @@ pub fn field_paths(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Polls `check` until it holds or the deadline passes.
-pub async fn eventually<F, Fut>(deadline: Duration, what: &str, mut check: F)
+/// Asks `check` every 50 ms until it answers with a value, and returns that value; fails naming
+/// `what` (formatted only then, so it may carry a log) once `deadline` has passed.
+pub async fn poll_until<T, F, Fut>(
+    deadline: Duration,
+    what: impl std::fmt::Display,
+    mut check: F,
+) -> T
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
+    Fut: std::future::Future<Output = Option<T>>,
 {
     let until = tokio::time::Instant::now() + deadline;
     let mut polls = tokio::time::interval(Duration::from_millis(50));
-    while !check().await {
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
         assert!(
             tokio::time::Instant::now() < until,
             "timed out waiting for {what}"
         );
         polls.tick().await;
     }
+}
+
+/// Polls `check` until it holds or the deadline passes.
+pub async fn eventually<F, Fut>(deadline: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    poll_until(deadline, what, || {
+        let holds = check();
+        async move { holds.await.then_some(()) }
+    })
+    .await;
 }

@@ -3,7 +3,7 @@
 //! of plans and operations read back.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-use crate::common::TestServer;
+use crate::common::{TestServer, poll_until};
 use base64::Engine as _;
 use kubechart_testcluster::TestCluster;
 use reqwest::StatusCode;
@@ -94,20 +94,12 @@ pub async fn deploy(server: &TestServer, token: &str, path: &str) -> String {
 
 /// Polls the operation until it has finished, within the deadline; returns it.
 pub async fn finished(server: &TestServer, token: &str, operation: &str) -> Value {
-    let until = tokio::time::Instant::now() + OPERATION_DEADLINE;
-    let mut polls = tokio::time::interval(Duration::from_millis(100));
-    loop {
+    poll_until(OPERATION_DEADLINE, "the operation to finish", || async {
         let (status, body) = server.get(operation, Some(token)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        if !body["finishedAt"].is_null() {
-            return body;
-        }
-        assert!(
-            tokio::time::Instant::now() < until,
-            "the operation did not finish: {body}"
-        );
-        polls.tick().await;
-    }
+        (!body["finishedAt"].is_null()).then_some(body)
+    })
+    .await
 }
 
 pub fn actions(plan: &Value) -> Vec<(String, String)> {

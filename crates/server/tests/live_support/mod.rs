@@ -2,7 +2,7 @@
 //! one small app, and a WebSocket client that checks the message numbering.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-use crate::common::TestServer;
+use crate::common::{TestServer, poll_until};
 use futures::{SinkExt as _, StreamExt as _};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -59,20 +59,13 @@ pub async fn stored_until(
     what: &str,
     check: impl Fn(&Value) -> bool,
 ) -> Value {
-    let until = tokio::time::Instant::now() + PATIENCE;
-    loop {
+    poll_until(PATIENCE, what, || async {
         let (status, record) = server
             .get(&format!("/api/v1/deployments/{id}"), Some(token))
             .await;
-        if status == StatusCode::OK && check(&record) {
-            return record;
-        }
-        assert!(
-            tokio::time::Instant::now() < until,
-            "timed out waiting for {what}: {record}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        (status == StatusCode::OK && check(&record)).then_some(record)
+    })
+    .await
 }
 
 /// A fresh ticket for `token`'s user.

@@ -292,10 +292,11 @@ describe('KubeChart in a browser', () => {
     });
   });
 
-  // Open accessibility findings (the YAML pane's aria-label without a role, the outline badge and
-  // one dark-theme link below 4.5:1) are reported, not yet enforced: `todo` until they are fixed.
+  // One finding is still open: axe reports an ARIA attribute on the document root (`:root`,
+  // aria-prohibited-attr) on the editor pages, on some runs only. Until it is found and fixed the
+  // tours are `todo`: they still run, take the screenshots and print every violation.
   for (const theme of ['light', 'dark']) {
-    test(`every page in the ${theme} theme: screenshot and no serious accessibility violation`, { todo: 'open contrast and ARIA findings' }, async () => {
+    test(`every page in the ${theme} theme: screenshot and no serious accessibility violation`, { todo: 'an ARIA attribute axe finds on :root of the editor pages' }, async () => {
       await inFreshPage(
         async ({ page }) => {
           const pages = [

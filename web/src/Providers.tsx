@@ -13,7 +13,7 @@ const variantColors = [
 
 // Mantine's default secondary text and `light`-variant text (badges) are below the 4.5:1 contrast
 // small text needs: on the light theme's near-white surfaces they take the darkest shade, on the
-// dark theme's surfaces secondary text takes a lighter grey.
+// dark theme's surfaces secondary text takes a lighter grey and links a lighter blue.
 const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
   light: {
@@ -25,7 +25,10 @@ const cssVariablesResolver: CSSVariablesResolver = () => ({
       ]),
     ),
   },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+  dark: {
+    '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+    '--mantine-color-anchor': 'var(--mantine-color-brand-3)',
+  },
 });
 
 /** Theme, data cache and notifications; shared by the app and the component tests. */

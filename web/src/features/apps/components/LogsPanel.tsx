@@ -84,7 +84,7 @@ export function LogsPanel({ id }: { id: string }) {
           {sentence(failure)}
         </Alert>
       )}
-      <ScrollArea h={420} viewportRef={viewport} type="auto" viewportProps={{ tabIndex: 0, 'aria-label': 'Log' }}>
+      <ScrollArea h={420} viewportRef={viewport} type="auto" viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Log' }}>
         <Box component="pre" m={0} ff="monospace" fz={12} data-testid="log-text">
           {text || (failure ? '' : 'Waiting for log lines…')}
         </Box>

@@ -79,7 +79,7 @@ export function PreviewPanel({ preview }: { preview: LivePreview }) {
           </Group>
         )}
       </Stack>
-      <ScrollArea className={classes.yamlScroll} type="auto" viewportProps={{ tabIndex: 0, 'aria-label': 'Rendered YAML' }}>
+      <ScrollArea className={classes.yamlScroll} type="auto" viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Rendered YAML' }}>
         <Box component="pre" ref={yamlRef} className={classes.yaml} data-testid="preview-yaml">
           {lines.map((line, index) => (
             <span key={index} data-line={index}>

@@ -17,8 +17,10 @@ pub mod deployments;
 pub mod entities;
 mod error;
 mod ids;
+pub mod leadership;
 mod lock;
 pub mod migration;
+pub mod notifications;
 pub mod operations;
 #[cfg(feature = "test-util")]
 pub mod testing;
@@ -42,6 +44,7 @@ pub use deployments::{
 };
 pub use error::StoreError;
 pub use ids::{AuditEventId, ClusterId, DeploymentId, OperationId, UserId};
+pub use notifications::{Listener, Notifications, Received};
 pub use operations::{NewOperation, Operation, OperationKind, OperationState};
 /// The connection and transaction types repository functions accept, so callers can write their
 /// own helpers over them without depending on SeaORM.

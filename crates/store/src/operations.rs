@@ -478,7 +478,7 @@ async fn lock_deployment(db: &impl ConnectionTrait, id: DeploymentId) -> Result<
     Ok(())
 }
 
-fn expiry(now: DateTime<Utc>, lease: Duration) -> DateTime<Utc> {
+pub(crate) fn expiry(now: DateTime<Utc>, lease: Duration) -> DateTime<Utc> {
     let lease = TimeDelta::from_std(lease.min(MAX_LEASE)).unwrap_or(TimeDelta::zero());
     now + lease
 }

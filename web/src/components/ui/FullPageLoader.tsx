@@ -2,7 +2,7 @@ import { Center, Loader } from '@mantine/core';
 
 export function FullPageLoader() {
   return (
-    <Center h="100dvh" role="status" aria-label="Loading">
+    <Center h="100dvh" role="status" aria-label="Loading" aria-busy="true">
       <Loader />
     </Center>
   );

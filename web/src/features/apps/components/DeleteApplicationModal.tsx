@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import type { Deployment } from '../../../api/types';
 import { errorMessage } from '../../../lib/http';
 import { useDeletePreview, useDeleteDeployment } from '../api/live';
+import { Loading } from '../../../components/ui/Loading';
 
 /**
  * Deletes an application after the person has seen exactly what goes (read from the cluster,
@@ -48,7 +49,11 @@ export function DeleteApplicationModal({
     <Modal opened={opened} onClose={onClose} title={`Delete ${deployment.name}`} size="lg">
       <Stack gap="md">
         {!applied && <Text size="sm">It was never deployed, so nothing is removed from a cluster.</Text>}
-        {applied && preview.isPending && <Skeleton h={120} />}
+        {applied && preview.isPending && (
+          <Loading label="Reading what will be removed">
+            <Skeleton h={120} />
+          </Loading>
+        )}
         {applied && preview.isError && (
           <Alert color="red" variant="light">
             {errorMessage(preview.error)}

@@ -3,9 +3,10 @@ import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconChevronDown, IconCopy, IconDownload, IconEdit, IconRocket, IconTrash } from '@tabler/icons-react';
 import { loadAll } from 'js-yaml';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorState } from '../../../components/ui/ErrorState';
+import { Loading } from '../../../components/ui/Loading';
 import { errorMessage } from '../../../lib/http';
 import { useClusters } from '../../../api/clusters';
 import { useDeployment } from '../api/deployments';
@@ -53,21 +54,30 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
+/** The live tabs exist once a revision is applied, the rendered objects before; a deploy seen live switches. */
+const liveTabs = ['resources', 'events', 'logs'];
+
+function shownTab(picked: string | null, applied: boolean): string {
+  if (picked === null || (applied ? picked === 'objects' : liveTabs.includes(picked))) return applied ? 'resources' : 'objects';
+  return picked;
+}
+
 export function DetailPage() {
   const { id = '' } = useParams();
   const deployment = useDeployment(id);
   useLiveUpdates({ deploymentId: id });
   const clusters = useClusters();
   const [deleting, { open, close }] = useDisclosure(false);
+  const [tab, setTab] = useState<string | null>(null);
   const objects = useMemo(() => (deployment.data ? manifestObjects(deployment.data.yaml) : []), [deployment.data]);
 
   if (deployment.isPending) {
     return (
-      <Stack>
+      <Loading label="Loading the application">
         <Skeleton h={36} w="30%" />
         <Skeleton h={120} />
         <Skeleton h={240} />
-      </Stack>
+      </Loading>
     );
   }
   if (deployment.isError) return <ErrorState message={errorMessage(deployment.error)} onRetry={() => deployment.refetch()} />;
@@ -138,7 +148,7 @@ export function DetailPage() {
           <Fact label="Last change">{relativeTime(app.updatedAt)}</Fact>
         </SimpleGrid>
       </Paper>
-      <Tabs defaultValue={app.appliedRevision === null ? 'objects' : 'resources'} keepMounted={false}>
+      <Tabs value={shownTab(tab, app.appliedRevision !== null)} onChange={setTab} keepMounted={false}>
         <Tabs.List>
           {app.appliedRevision !== null && <Tabs.Tab value="resources">Resources</Tabs.Tab>}
           {app.appliedRevision !== null && <Tabs.Tab value="events">Events</Tabs.Tab>}

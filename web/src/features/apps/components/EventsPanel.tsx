@@ -2,11 +2,18 @@ import { Badge, Paper, Skeleton, Table, Text } from '@mantine/core';
 import { errorMessage } from '../../../lib/http';
 import { useEvents } from '../api/live';
 import { relativeTime } from '../time';
+import { Loading } from '../../../components/ui/Loading';
 
 /** The cluster's events about the app's objects and pods, Warnings first (as the server orders them). */
 export function EventsPanel({ id }: { id: string }) {
   const events = useEvents(id);
-  if (events.isPending) return <Skeleton h={160} />;
+  if (events.isPending) {
+    return (
+      <Loading label="Reading the events">
+        <Skeleton h={160} />
+      </Loading>
+    );
+  }
   if (events.isError) return <Text c="red">{errorMessage(events.error)}</Text>;
   if (events.data.length === 0) {
     return (

@@ -4,6 +4,7 @@ import type { LivePod } from '../../../api/types';
 import { errorMessage } from '../../../lib/http';
 import { useResources } from '../api/live';
 import { HealthBadge } from './HealthBadge';
+import { Loading } from '../../../components/ui/Loading';
 
 function age(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '—';
@@ -56,7 +57,13 @@ function PodRows({ pods }: { pods: LivePod[] }) {
 /** Every object of the applied revision with its health and reason; workloads list their pods. */
 export function ResourcesPanel({ id }: { id: string }) {
   const resources = useResources(id);
-  if (resources.isPending) return <Skeleton h={200} />;
+  if (resources.isPending) {
+    return (
+      <Loading label="Reading the live objects">
+        <Skeleton h={200} />
+      </Loading>
+    );
+  }
   if (resources.isError) return <Text c="red">{errorMessage(resources.error)}</Text>;
   if (resources.data.objects.length === 0) {
     return (

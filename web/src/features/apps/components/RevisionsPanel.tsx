@@ -6,6 +6,7 @@ import { useRevisionDiff, useRevisions } from '../api/deployments';
 import { useRollback } from '../api/live';
 import { relativeTime } from '../time';
 import { YamlDiff } from './YamlDiff';
+import { Loading } from '../../../components/ui/Loading';
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
@@ -27,7 +28,13 @@ export function RevisionsPanel({ id, latest, applied }: { id: string; latest: nu
   const [to, setTo] = useState<number>(latest);
   const [from, setFrom] = useState<number>(Math.max(1, latest - 1));
   const diff = useRevisionDiff(id, from, to);
-  if (revisions.isPending) return <Skeleton h={120} />;
+  if (revisions.isPending) {
+    return (
+      <Loading label="Loading the revisions">
+        <Skeleton h={120} />
+      </Loading>
+    );
+  }
   if (revisions.isError) return <Text c="red">{errorMessage(revisions.error)}</Text>;
   const options = revisions.data.map((r) => ({ value: String(r.number), label: `Revision ${r.number}` }));
   return (
@@ -73,7 +80,11 @@ export function RevisionsPanel({ id, latest, applied }: { id: string; latest: nu
             <Select aria-label="Newer revision" data={options} value={String(to)} onChange={(v) => v && setTo(Number(v))} w={150} />
           </Group>
           {from === to && <Text size="sm" c="dimmed">Pick two different revisions.</Text>}
-          {diff.isPending && from !== to && <Skeleton h={80} />}
+          {diff.isPending && from !== to && (
+            <Loading label="Comparing the revisions">
+              <Skeleton h={80} />
+            </Loading>
+          )}
           {diff.isError && <Text c="red">{errorMessage(diff.error)}</Text>}
           {diff.data && (
             <Stack gap="sm">

@@ -1,6 +1,7 @@
 import { Card, SimpleGrid, Skeleton, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { Loading } from '../../../components/ui/Loading';
 import { listTemplates } from '../editor/templates';
 
 /** The repository's examples, each a link that opens the editor with it filled in. */
@@ -8,11 +9,13 @@ export function TemplateGrid() {
   const templates = useQuery({ queryKey: ['templates'], queryFn: listTemplates, staleTime: Infinity });
   if (templates.isPending) {
     return (
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-        {[0, 1, 2, 3].map((i) => (
-          <Skeleton key={i} h={96} radius="lg" />
-        ))}
-      </SimpleGrid>
+      <Loading label="Loading the templates">
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+          {[0, 1, 2, 3].map((i) => (
+            <Skeleton key={i} h={96} radius="lg" />
+          ))}
+        </SimpleGrid>
+      </Loading>
     );
   }
   return (

@@ -51,7 +51,7 @@ describe('AppEditor', { timeout: 40_000 }, () => {
     await user.type(field('Workload name'), 'Web');
     await expectFieldError('Workload name', 'Must be a DNS-1123 label.');
     const nav = screen.getByRole('navigation', { name: 'Sections' });
-    expect(within(nav).getByLabelText('1 error')).toBeInTheDocument();
+    expect(within(nav).getByRole('button', { name: /1 error$/ })).toBeInTheDocument();
 
     await user.type(field('Workload name'), 'x');
     await waitFor(() => expect(fieldError('Workload name')).toBeNull());

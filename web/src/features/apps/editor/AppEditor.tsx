@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, NavLink, Paper, SegmentedControl, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NavLink, Paper, SegmentedControl, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { IconArrowRight, IconDeviceFloppy } from '@tabler/icons-react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
@@ -50,11 +50,14 @@ export function AppEditor({
   start,
   draftKey,
   deployment,
+  actions,
   onDiscardDraft,
 }: {
   start: EditorStart;
   draftKey: string;
   deployment?: Deployment;
+  /** More ways to start, shown beside Save (the new-application page offers import). */
+  actions?: ReactNode;
   onDiscardDraft: () => void;
 }) {
   const navigate = useNavigate();
@@ -183,6 +186,7 @@ export function AppEditor({
               </Text>
             </Stack>
             <Group gap="sm" wrap="nowrap">
+              {actions}
               <SegmentedControl
                 value={view}
                 onChange={(value) => setView(value === 'yaml' ? 'yaml' : 'form')}
@@ -229,8 +233,9 @@ export function AppEditor({
                     }}
                     rightSection={
                       errors > 0 ? (
-                        <Badge size="xs" color="red" variant="filled" aria-label={`${errors} error${errors === 1 ? '' : 's'}`}>
-                          {errors}
+                        <Badge size="xs" color="red" variant="filled">
+                          <span aria-hidden>{errors}</span>
+                          <VisuallyHidden>{`${errors} error${errors === 1 ? '' : 's'}`}</VisuallyHidden>
                         </Badge>
                       ) : null
                     }

@@ -33,7 +33,7 @@ export function PreviewPanel({ preview }: { preview: LivePreview }) {
   };
 
   return (
-    <Paper withBorder className={classes.preview} aria-label="Manifest preview" component="section">
+    <Paper withBorder className={classes.preview} aria-label="Manifest preview" aria-busy={pending} component="section">
       <Group justify="space-between" px="md" py="sm" className={classes.previewHeader}>
         <Group gap="xs">
           <Text fw={650}>Manifests</Text>
@@ -43,7 +43,8 @@ export function PreviewPanel({ preview }: { preview: LivePreview }) {
             </Badge>
           )}
         </Group>
-        {pending && <Loader size="xs" aria-label="Updating preview" />}
+        {/* The region is marked busy meanwhile; a name on the spinner (a plain span) is not allowed. */}
+        {pending && <Loader size="xs" aria-hidden />}
       </Group>
       <Stack gap="xs" px="md" pb="sm">
         {(errors.length > 0 || failure) && (

@@ -1,5 +1,6 @@
 import { Alert, Badge, Code, Group, List, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
 import { IconCircleCheck, IconCircleDashed, IconPlugConnectedX } from '@tabler/icons-react';
+import { Loading } from '../../../components/ui/Loading';
 import { errorMessage } from '../../../lib/http';
 import { useClusterStatus } from '../../../api/clusters';
 
@@ -8,11 +9,11 @@ export function ClusterStatusPanel({ clusterId }: { clusterId: string }) {
   const status = useClusterStatus(clusterId);
   if (status.isPending) {
     return (
-      <Stack gap={6} aria-label="Loading cluster status">
+      <Loading label="Loading cluster status" gap={6}>
         <Skeleton h={14} w="40%" />
         <Skeleton h={14} w="70%" />
         <Skeleton h={14} w="55%" />
-      </Stack>
+      </Loading>
     );
   }
   if (status.isError) {

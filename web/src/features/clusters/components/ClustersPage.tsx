@@ -10,6 +10,7 @@ import { useClusters } from '../../../api/clusters';
 import { AddClusterModal } from './AddClusterModal';
 import { ClusterStatusPanel } from './ClusterStatusPanel';
 import { DetectedClusters } from './DetectedClusters';
+import { Loading } from '../../../components/ui/Loading';
 
 const sourceLabels = {
   in_cluster: 'in-cluster account',
@@ -33,10 +34,12 @@ export function ClustersPage() {
     <>
       <PageHeader title="Clusters" description="Where your applications run." actions={addButton} />
       {clusters.isPending && (
-        <SimpleGrid cols={{ base: 1, md: 2 }}>
-          <Skeleton h={220} radius="lg" />
-          <Skeleton h={220} radius="lg" />
-        </SimpleGrid>
+        <Loading label="Loading the clusters">
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            <Skeleton h={220} radius="lg" />
+            <Skeleton h={220} radius="lg" />
+          </SimpleGrid>
+        </Loading>
       )}
       {clusters.isError && <ErrorState message={errorMessage(clusters.error)} onRetry={() => clusters.refetch()} />}
       {clusters.data?.length === 0 && (

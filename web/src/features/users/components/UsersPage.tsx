@@ -1,7 +1,8 @@
-import { Badge, Group, Paper, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Group, Paper, Skeleton, Text, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { ErrorState } from '../../../components/ui/ErrorState';
+import { Loading } from '../../../components/ui/Loading';
 import { PageHeader } from '../../../components/ui/PageHeader';
 import { errorMessage } from '../../../lib/http';
 import { useCurrentUser } from '../../../lib/auth/currentUser';
@@ -49,11 +50,11 @@ export function UsersPage() {
       {/* Clip the table's header background to the rounded corners. */}
       <Paper withBorder style={{ overflow: 'hidden' }}>
         {users.isPending && (
-          <Stack p="lg" gap="sm" aria-label="Loading users">
+          <Loading label="Loading users" p="lg" gap="sm">
             {[0, 1, 2].map((row) => (
               <Skeleton key={row} h={36} />
             ))}
-          </Stack>
+          </Loading>
         )}
         {users.isError && <ErrorState message={errorMessage(users.error)} onRetry={() => void users.refetch()} />}
         {users.data && visible.length === 0 && (

@@ -21,6 +21,7 @@ function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 }
 
 const applications = page(() => import('./features/apps/components/ApplicationsPage'), 'ApplicationsPage');
+const importApplication = page(() => import('./features/apps/import/ImportPage'), 'ImportPage');
 const detail = page(() => import('./features/apps/components/DetailPage'), 'DetailPage');
 const review = page(() => import('./features/apps/components/ReviewPage'), 'ReviewPage');
 const newApplication = page(() => import('./features/apps/editor/EditorPage'), 'NewApplicationPage');
@@ -41,6 +42,7 @@ export function AppRoutes() {
         <Route element={<AppLayout />}>
           <Route index element={applications} />
           <Route path="apps/new" element={newApplication} />
+          <Route path="apps/import" element={importApplication} />
           <Route path="apps/:id" element={detail} />
           <Route path="apps/:id/edit" element={editApplication} />
           <Route path="apps/:id/review" element={review} />

@@ -53,6 +53,42 @@ export const editorPage = {
   },
 };
 
+export const importPage = {
+  /** Opens the import from the Import menu of `from` (Applications or New application), on the tab for `source`. */
+  async open(page, source, from = '/') {
+    await page.goto(from);
+    await page.getByRole('heading', { name: from === '/' ? /^(Applications|Create your first application)$/ : 'New application' }).first().waitFor();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('menuitem', { name: source === 'cluster' ? 'Import from cluster' : 'Import YAML' }).click();
+    await page.getByRole('heading', { name: 'Import an application' }).waitFor();
+  },
+
+  /** Pastes manifests and imports them; resolves when the report is shown. */
+  async importYaml(page, yaml, { name } = {}) {
+    await field(page, 'Manifests').fill(yaml);
+    if (name) await field(page, 'Application name').fill(name);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.locator('[data-object]').first().waitFor();
+  },
+
+  /** One object of the report (`Kind/name`): its outcome and, once opened, its field lists. */
+  async object(page, label) {
+    const entry = page.locator(`[data-object="${label}"]`);
+    const control = entry.getByRole('button').first();
+    if ((await control.getAttribute('aria-expanded')) !== 'true') await control.click();
+    const fields = async (title) => entry.locator(`[data-fields="${title}"] code`).allTextContents();
+    return {
+      outcome: await entry.getAttribute('data-outcome'),
+      form: await fields('In the form'),
+      override: await fields('In the override'),
+    };
+  },
+
+  async stat(page, name) {
+    return Number(await page.locator(`[data-stat="${name}"] p`).first().textContent());
+  },
+};
+
 export const reviewPage = {
   async actions(page) {
     await page.locator('[data-action]').first().waitFor({ timeout: 30_000 });
@@ -71,6 +107,14 @@ export const detailPage = {
     await page.locator(`[data-status="${status}"]`).first().waitFor({ timeout });
   },
 };
+
+/**
+ * Waits until the page shows what it loaded: no region is busy (skeletons, the manifest preview while
+ * it renders), as a person would wait for the spinners to go.
+ */
+export async function settled(page, timeout = 15_000) {
+  await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null, null, { timeout });
+}
 
 export function assertAll(values, expected, what) {
   assert.ok(values.length > 0, `${what}: nothing listed`);

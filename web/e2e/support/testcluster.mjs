@@ -61,18 +61,26 @@ export async function startTestCluster(options = {}) {
 
   const ca = Buffer.from(/certificate-authority-data: (\S+)/.exec(kubeconfig)?.[1] ?? '', 'base64');
 
-  /** GET on the test cluster's API as its administrator: `{ status, body }`, to check what a deploy did. */
-  function get(apiPath) {
+  /**
+   * A request to the test cluster's API as its administrator: `{ status, body }`, to check what a
+   * deploy did or to make objects the way kubectl would.
+   */
+  function request(method, apiPath, body) {
     return new Promise((resolve, reject) => {
-      const request = https.get(new URL(apiPath, server), { ca, headers: { Authorization: `Bearer ${token}` } }, (response) => {
+      const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const outgoing = https.request(new URL(apiPath, server), { method, ca, headers }, (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk) => (text += chunk));
         response.on('end', () => resolve({ status: response.statusCode, body: text ? JSON.parse(text) : null }));
       });
-      request.on('error', reject);
+      outgoing.on('error', reject);
+      outgoing.end(body === undefined ? undefined : JSON.stringify(body));
     });
   }
+
+  const get = (apiPath) => request('GET', apiPath);
 
   async function stop() {
     if (exitStatus === null) {
@@ -83,5 +91,5 @@ export async function startTestCluster(options = {}) {
     await rm(dir, { recursive: true, force: true });
   }
 
-  return { server, kubeconfigPath, kubeconfig, logs, get, stop };
+  return { server, kubeconfigPath, kubeconfig, logs, get, request, stop };
 }

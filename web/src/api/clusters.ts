@@ -43,6 +43,20 @@ export function useClusterStatus(id: string | null | undefined) {
   });
 }
 
+/** The names of a cluster's namespaces, read from the cluster. */
+export function useClusterNamespaces(id: string | null) {
+  return useQuery({
+    queryKey: [...clustersQueryKey, id, 'namespaces'],
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/v1/clusters/${encodeURIComponent(id!)}/namespaces`, {
+        schema: z.object({ namespaces: z.array(z.string()) }),
+        signal,
+      }).then((list) => list.namespaces),
+    enabled: Boolean(id),
+    staleTime: 15_000,
+  });
+}
+
 export function useDetectedClusters(enabled: boolean) {
   return useQuery({
     queryKey: [...clustersQueryKey, 'detected'],

@@ -4,7 +4,7 @@ import { describe } from './FieldWarning';
 import { useBoundField } from './useBoundField';
 
 /** Code-like values (names, images, quantities) in the monospace font; the label keeps the UI font. */
-const monospaceInput = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+export const monospaceInput = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
 
 interface BaseProps {
   /** The form path, e.g. `workloads.0.containers.1.image`. */

@@ -11,14 +11,18 @@ import { errorMessage } from '../../../lib/http';
 import { useClusters } from '../../../api/clusters';
 import { deploymentStatuses, useDeployments } from '../api/deployments';
 import { useLiveUpdates } from '../api/useLiveUpdates';
+import { ImportMenu } from '../import/ImportMenu';
 import { relativeTime } from '../time';
 import { StatusBadge } from './StatusBadge';
 import { TemplateGrid } from './TemplateGrid';
 
-const newButton = (
-  <Button component={Link} to="/apps/new" leftSection={<IconPlus size={16} />}>
-    New application
-  </Button>
+const newButtons = (
+  <Group gap="sm">
+    <ImportMenu />
+    <Button component={Link} to="/apps/new" leftSection={<IconPlus size={16} />}>
+      New application
+    </Button>
+  </Group>
 );
 
 /** Home: every application with its live status, cluster, namespace and revision; filters and search. */
@@ -42,9 +46,9 @@ export function ApplicationsPage() {
     return (
       <>
         <PageHeader title="Applications" description="Your applications and how they are doing, across clusters." />
-        <EmptyState icon={<IconRocket size={36} stroke={1.5} />} title="Create your first application" action={newButton}>
+        <EmptyState icon={<IconRocket size={36} stroke={1.5} />} title="Create your first application" action={newButtons}>
           Describe a workload in a form, watch the manifests grow as you type, review the plan against the cluster and
-          deploy. Or start from one of the templates below.
+          deploy. Or start from one of the templates below, or import the manifests or running objects you already have.
         </EmptyState>
         {clusters.data?.length === 0 && (
           <Text ta="center" size="sm" mt="md">
@@ -61,7 +65,7 @@ export function ApplicationsPage() {
 
   return (
     <>
-      <PageHeader title="Applications" description="Your applications and how they are doing, across clusters." actions={newButton} />
+      <PageHeader title="Applications" description="Your applications and how they are doing, across clusters." actions={newButtons} />
       <Group mb="md" gap="sm">
         <TextInput
           aria-label="Search by name"
@@ -91,7 +95,7 @@ export function ApplicationsPage() {
         />
       </Group>
       <Paper withBorder>
-        <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md">
+        <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="md" aria-busy={items === undefined}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>

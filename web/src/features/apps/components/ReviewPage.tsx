@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { PlanAction } from '../../../api/types';
 import { ErrorState } from '../../../components/ui/ErrorState';
+import { Loading } from '../../../components/ui/Loading';
 import { PageHeader } from '../../../components/ui/PageHeader';
 import { errorMessage } from '../../../lib/http';
 import { useDeployment } from '../api/deployments';
@@ -51,7 +52,10 @@ export function ReviewPage() {
   }
 
   const counts = plan.data ? order.map((action) => [action, plan.data.objects.filter((o) => o.action === action).length] as const) : [];
-  const needsAdopt = plan.data?.objects.some((o) => o.action === 'adopt') ?? false;
+  const adopting = plan.data?.objects.some((o) => o.action === 'adopt') ?? false;
+  // An application imported from its cluster takes its own objects over on the first deploy.
+  const imported = deployment.data?.adoptsOnDeploy ?? false;
+  const needsAdopt = adopting && !imported;
   const blocked = plan.data?.objects.some((o) => o.failure) ?? false;
 
   const start = async () => {
@@ -100,11 +104,11 @@ export function ReviewPage() {
         </Stack>
       )}
       {plan.isPending && (
-        <Stack gap="sm" aria-label="Loading the plan">
+        <Loading label="Loading the plan" gap="sm">
           {[0, 1, 2, 3].map((i) => (
             <Skeleton key={i} h={48} radius="md" />
           ))}
-        </Stack>
+        </Loading>
       )}
       {plan.data && operationId === null && (
         <Stack gap="md">
@@ -126,6 +130,12 @@ export function ReviewPage() {
           {blocked && (
             <Alert color="red" variant="light" title="Some objects cannot be applied">
               Open them below for the reason, then fix the spec in the editor.
+            </Alert>
+          )}
+          {adopting && imported && (
+            <Alert color="blue" variant="light" title="Imported from the cluster">
+              The objects marked adopt are the ones the import read; deploying takes them over where they run, without
+              recreating them.
             </Alert>
           )}
           {needsAdopt && (

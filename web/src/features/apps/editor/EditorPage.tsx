@@ -1,13 +1,16 @@
-import { Skeleton, Stack } from '@mantine/core';
+import { Skeleton } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { useParams, useSearchParams } from 'react-router';
+import { useLocation, useParams, useSearchParams } from 'react-router';
 import type { AppSpec } from '../../../api/appspec';
 import { ErrorState } from '../../../components/ui/ErrorState';
+import { Loading } from '../../../components/ui/Loading';
 import { errorMessage } from '../../../lib/http';
 import { useClusters } from '../../../api/clusters';
 import { useDeployment } from '../api/deployments';
 import { AppEditor, type EditorStart } from './AppEditor';
 import { clearDraft, readDraft } from './draft';
+import { importedSpecOf } from './imported';
+import { ImportMenu } from '../import/ImportMenu';
 import { loadTemplate } from './templates';
 
 /** A new application starts with one Deployment running one container, the most common shape. */
@@ -19,18 +22,22 @@ const blankSpec: AppSpec = {
 
 function EditorSkeleton() {
   return (
-    <Stack gap="md" aria-label="Loading the editor">
+    <Loading label="Loading the editor" gap="md">
       <Skeleton h={40} w="40%" />
       <Skeleton h={480} />
-    </Stack>
+    </Loading>
   );
 }
 
-/** `/apps/new` (blank, `?template=<example>` or `?from=<id>` to duplicate): starts from a draft if one is kept. */
+/**
+ * `/apps/new` (blank, `?template=<example>`, `?from=<id>` to duplicate, or an imported spec in the
+ * history state): a blank start takes the draft if one is kept.
+ */
 export function NewApplicationPage() {
   const [params] = useSearchParams();
   const template = params.get('template');
   const from = params.get('from');
+  const imported = importedSpecOf(useLocation().state);
   const draftKey = 'new';
   const clusters = useClusters();
   const [start, setStart] = useState<EditorStart | null>(null);
@@ -40,10 +47,14 @@ export function NewApplicationPage() {
 
   useEffect(() => {
     if (!clusters.data || (from && !source.data)) return;
-    const draft = generation === 0 && !template && !from ? readDraft(draftKey) : null;
+    const draft = generation === 0 && !template && !from && !imported ? readDraft(draftKey) : null;
     const onlyCluster = clusters.data.length === 1 ? clusters.data[0]!.id : null;
     if (draft) {
       setStart({ spec: draft.spec, clusterId: draft.clusterId ?? onlyCluster, restored: true });
+      return;
+    }
+    if (imported) {
+      setStart({ spec: imported, clusterId: onlyCluster, restored: false });
       return;
     }
     if (from && source.data) {
@@ -59,7 +70,7 @@ export function NewApplicationPage() {
       return;
     }
     setStart({ spec: blankSpec, clusterId: onlyCluster, restored: false });
-  }, [clusters.data, template, from, source.data, generation]);
+  }, [clusters.data, template, from, imported, source.data, generation]);
 
   if (failure) return <ErrorState message={failure} />;
   if (clusters.isError) return <ErrorState message={errorMessage(clusters.error)} onRetry={() => clusters.refetch()} />;
@@ -69,6 +80,7 @@ export function NewApplicationPage() {
       key={generation}
       start={start}
       draftKey={draftKey}
+      actions={<ImportMenu />}
       onDiscardDraft={() => {
         clearDraft(draftKey);
         setStart(null);

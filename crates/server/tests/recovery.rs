@@ -10,6 +10,7 @@
 mod common;
 mod deploying;
 
+use common::process::{ServerProcess, WithLog, database};
 use common::{Backend, password_of, poll_until, serve_args};
 use deploying::{OPERATION_DEADLINE, ca_pem};
 use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
@@ -17,13 +18,11 @@ use k8s_openapi::api::core::v1::{ConfigMap, Service};
 use kube::api::{Api, ListParams};
 use kubechart_manifest::{APPLYSET_PART_OF_LABEL, ApplySet};
 use kubechart_server::serve;
-use kubechart_store::testing::TestDatabase;
 use kubechart_testcluster::{Options, TestCluster};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 on_both_backends!(
@@ -34,70 +33,14 @@ on_both_backends!(
 /// The operation lease of the servers: short, so the test does not wait a minute.
 const LEASE: Duration = Duration::from_secs(2);
 
-/// The `kubechart serve` child process; killed when dropped, so a failing test leaves none.
-struct ServerProcess {
-    child: Child,
-    base: String,
-    log: PathBuf,
-}
-
-impl ServerProcess {
-    /// Starts the binary on `database_url` with its data in `data_dir`; returns once it is ready.
-    async fn start(data_dir: &Path, database_url: &str, run: usize) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let log = data_dir.join(format!("server-{run}.log"));
-        let output = std::fs::File::create(&log).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_kubechart"))
-            .arg("serve")
-            .args(["--addr", &format!("127.0.0.1:{port}")])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(["--database-url", database_url])
-            .args(["--auto-register-cluster", "false"])
-            .args(["--operation-lease", &format!("{}s", LEASE.as_secs())])
-            .args(["--log-format", "json"])
-            .stdout(Stdio::from(output.try_clone().unwrap()))
-            .stderr(Stdio::from(output))
-            .spawn()
-            .unwrap();
-        let server = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            log,
-        };
-        let http = reqwest::Client::new();
-        let log = || server.log();
-        let waiting = WithLog("the server to become ready", &log);
-        poll_until(Duration::from_secs(30), waiting, || async {
-            let ready = http.get(format!("{}/readyz", server.base)).send().await;
-            ready
-                .is_ok_and(|response| response.status() == StatusCode::OK)
-                .then_some(())
-        })
-        .await;
-        server
-    }
-
-    /// SIGKILL: no shutdown, no cleanup, the operation left as it was.
-    fn kill(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The server's arguments: the database and the short lease.
+fn lease_and_database(url: &str) -> Vec<String> {
+    vec![
+        "--database-url".into(),
+        url.into(),
+        "--operation-lease".into(),
+        format!("{}s", LEASE.as_secs()),
+    ]
 }
 
 /// An app of several objects, so an apply made slow is interrupted part-way.
@@ -170,21 +113,6 @@ async fn call(
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
-}
-
-/// A fresh database for `backend` (SQLite: a file in `data`); its URL.
-async fn database(backend: Backend, data: &Path) -> (Option<TestDatabase>, String) {
-    match backend {
-        Backend::Sqlite => (
-            None,
-            format!("sqlite://{}", data.join("kubechart.db").display()),
-        ),
-        Backend::Postgres => {
-            let database = kubechart_store::testing::fresh_postgres().await.unwrap();
-            let url = database.url.clone();
-            (Some(database), url)
-        }
-    }
 }
 
 /// Registers a user and the test cluster, and creates the app; returns the user's token and
@@ -345,13 +273,13 @@ async fn a_deploy_killed_mid_apply_is_resumed_after_a_restart_and_converges(back
     let cluster = TestCluster::start(Options::default()).await.unwrap();
     let data = tempfile::tempdir().unwrap();
     let (_database, url) = database(backend, data.path()).await;
-    let mut first = ServerProcess::start(data.path(), &url, 1).await;
+    let mut first = ServerProcess::start(data.path(), 1, &lease_and_database(&url)).await;
     let (token, path) = prepare(&first.base, &cluster).await;
     let operation = slow_deploy(&first.base, &token, &path, &cluster).await;
     first.kill();
     assert_interrupted(&cluster).await;
 
-    let second = ServerProcess::start(data.path(), &url, 2).await;
+    let second = ServerProcess::start(data.path(), 2, &lease_and_database(&url)).await;
     assert_converges(&second.base, &token, &path, &operation, &cluster, || {
         second.log()
     })
@@ -390,14 +318,4 @@ async fn a_live_replica_takes_over_the_operation_of_one_that_stopped(backend: Ba
     )
     .await;
     surviving.shutdown().await.unwrap();
-}
-
-/// What a test waits for, followed when shown by what the server logged: formatted only when the
-/// wait fails.
-struct WithLog<'a>(&'a str, &'a dyn Fn() -> String);
-
-impl std::fmt::Display for WithLog<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}\n--- server log ---\n{}", self.0, (self.1)())
-    }
 }

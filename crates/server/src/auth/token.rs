@@ -14,6 +14,9 @@ use std::time::Duration;
 /// The smallest secret accepted for HS256, as RFC 7518 §3.2 requires.
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// How far ahead of this replica's clock another replica's `iat` may be.
+const CLOCK_SKEW_SECONDS: i64 = 60;
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
@@ -53,6 +56,8 @@ impl TokenIssuer {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub", "iat"]);
+        // A token that claims a future `nbf` is not valid yet; `iat` is checked in `verify`.
+        validation.validate_nbf = true;
         Ok(Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -81,9 +86,13 @@ impl TokenIssuer {
         )?)
     }
 
-    /// `None` for anything that is not a well-signed, unexpired token of ours.
+    /// `None` for anything that is not a well-signed, unexpired token of ours, or one issued in the
+    /// future (this server never does that: such a token was made to outlive its real lifetime).
     pub fn verify(&self, token: &str) -> Option<TokenClaims> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
+        if data.claims.iat > Utc::now().timestamp() + CLOCK_SKEW_SECONDS {
+            return None;
+        }
         let user_id = data.claims.sub.parse().ok()?;
         Some(TokenClaims {
             user_id,
@@ -125,6 +134,23 @@ mod tests {
             )
             .unwrap();
         assert!(issuer.verify(&token).is_none());
+    }
+
+    #[test]
+    fn tokens_issued_in_the_future_are_rejected() {
+        let issuer = TokenIssuer::new(SECRET, Duration::from_secs(7200)).unwrap();
+        let id = UserId(uuid::Uuid::new_v4());
+        let ahead = issuer
+            .issue(id, 0, Utc::now() + chrono::Duration::hours(1))
+            .unwrap();
+        assert!(issuer.verify(&ahead).is_none());
+        let skewed = issuer
+            .issue(id, 0, Utc::now() + chrono::Duration::seconds(5))
+            .unwrap();
+        assert!(
+            issuer.verify(&skewed).is_some(),
+            "a little clock skew is fine"
+        );
     }
 
     #[test]

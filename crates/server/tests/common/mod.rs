@@ -2,6 +2,7 @@
 //! driven over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod process;
 pub mod proxy;
 
 use kubechart_server::cli::{DataArgs, LogFormat, ServeArgs};
@@ -128,18 +129,7 @@ impl TestServer {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, value)
+        call_at(&self.http, &self.base, method, path, token, body).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
@@ -173,6 +163,30 @@ impl TestServer {
             body["user"].clone(),
         )
     }
+}
+
+/// Sends a request to the server at `base` (one in this process or a child process); `body` is
+/// JSON when given. The answer's status and JSON body (a string when it is not JSON).
+pub async fn call_at(
+    http: &reqwest::Client,
+    base: &str,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = http.request(method, format!("{base}{path}"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
 }
 
 pub fn password_of(username: &str) -> String {

@@ -236,8 +236,9 @@ pub struct ServeArgs {
     /// the current context of the first kubeconfig found) as a shared cluster.
     #[arg(long, env = "KUBECHART_AUTO_REGISTER_CLUSTER", default_value_t = true, action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub auto_register_cluster: bool,
-    /// How long a replica's claim on a deploy or delete operation stands without renewal: an
-    /// operation of a replica that died is resumed by another one after about this long.
+    /// How long a replica's claim on a deploy or delete operation, or on writing a cluster's
+    /// statuses, stands without renewal: what a replica that died held is taken over by another
+    /// one after about this long.
     #[arg(long, env = "KUBECHART_OPERATION_LEASE", default_value = "60s", value_parser = parse_duration, hide = true)]
     pub operation_lease: Duration,
     /// Origins besides the server's own whose pages may open the live-status WebSocket, comma

@@ -13,8 +13,8 @@ use crate::cli::ServeArgs;
 use crate::clusters::Clusters;
 use crate::deployments::{Deployments, resume_abandoned_operations};
 use crate::http::metrics::HttpMetrics;
-use crate::live::Live;
-use crate::live::news::DeploymentNews;
+use crate::live::leadership::Leadership;
+use crate::live::{Live, fanout};
 use crate::state::AppState;
 use crate::watches::Watches;
 use crate::{app, database, secrets};
@@ -84,7 +84,9 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
     if let Err(error) = clusters.auto_register().await {
         tracing::warn!(%error, "could not register the host's cluster");
     }
-    let news = DeploymentNews::default();
+    // Names this process in the news it publishes and the cluster leases it holds.
+    let replica = format!("kubechart-{}", uuid::Uuid::new_v4());
+    let news = fanout::news(&store, &replica, &background);
     let deployments = Arc::new(
         Deployments::new(store.clone(), clusters.clone())
             .with_operation_lease(args.operation_lease)
@@ -104,6 +106,7 @@ pub async fn start_with_host(args: ServeArgs, host: HostEnv) -> anyhow::Result<R
         store.clone(),
         watches.clone(),
         news,
+        Leadership::new(store.clone(), replica, args.operation_lease),
         background.clone(),
         args.allowed_origins.clone(),
     ));

@@ -2,6 +2,7 @@
 //! gauges sampled at scrape time. The recorder is owned by the server (not installed globally), so
 //! several servers in one process, as in tests, keep separate figures.
 
+use crate::live::StatusWriting;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -16,6 +17,10 @@ const POOL_SIZE: &str = "kubechart_db_pool_connections";
 const POOL_IDLE: &str = "kubechart_db_pool_idle_connections";
 /// 1 while deployment statuses seen on the clusters cannot be stored (they are retried).
 const STATUS_WRITES_FAILING: &str = "kubechart_status_writes_failing";
+/// Observed deployment statuses this replica stored.
+const STATUS_WRITES: &str = "kubechart_status_writes_total";
+/// Clusters whose deployments' statuses this replica stores (it holds their leadership).
+const STATUS_LEADER_CLUSTERS: &str = "kubechart_status_leader_clusters";
 /// Latency buckets from a cache hit to a slow password hash.
 const BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
@@ -45,13 +50,17 @@ impl HttpMetrics {
         });
     }
 
-    /// The Prometheus text exposition, with the pool and status-write gauges brought up to date
+    /// The Prometheus text exposition, with the pool and status-write figures brought up to date
     /// first.
-    pub fn render(&self, pool: PoolStats, status_writes_failing: bool) -> String {
+    pub fn render(&self, pool: PoolStats, status: &StatusWriting) -> String {
         metrics::with_local_recorder(&self.recorder, || {
             metrics::gauge!(POOL_SIZE).set(f64::from(pool.size));
             metrics::gauge!(POOL_IDLE).set(f64::from(pool.idle));
-            metrics::gauge!(STATUS_WRITES_FAILING).set(f64::from(u8::from(status_writes_failing)));
+            metrics::gauge!(STATUS_WRITES_FAILING).set(f64::from(u8::from(status.failing)));
+            metrics::counter!(STATUS_WRITES).absolute(status.stored);
+            metrics::gauge!(STATUS_LEADER_CLUSTERS).set(f64::from(
+                u32::try_from(status.led_clusters).unwrap_or(u32::MAX),
+            ));
         });
         self.recorder.handle().render()
     }

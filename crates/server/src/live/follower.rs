@@ -4,11 +4,16 @@
 //! every applied deployment when the server starts, and again whenever an operation ends (its
 //! news says so), first waiting until the watch has seen the objects that operation wrote.
 //!
+//! Only the replica that leads the deployment's cluster (see [`super::leadership`]) stores the
+//! status; followers on the other replicas read the same watch but leave the writing to it, and
+//! take it over, from the status as stored, when their replica becomes the leader.
+//!
 //! While the database refuses writes, a follower retries with backoff and `/readyz` reports the
 //! server unready; the status is stored once the database is back.
 
 use super::app_view::{AppTarget, AppView, TargetError, Unseen, health_of};
 use super::backoff::Backoff;
+use super::leadership::{ClusterLeadership, Leadership};
 use super::news::{DeploymentNews, News, StatusSource};
 use super::status;
 use crate::serve::BackgroundTasks;
@@ -36,16 +41,22 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(600);
 /// Deployments read per page when every applied one is followed.
 const PAGE: u64 = 200;
 
-/// Whether status writes are failing right now, for `/readyz`.
+/// Whether status writes are failing right now, for `/readyz`, and how many were stored.
 #[derive(Default)]
 pub struct WriteHealth {
     failing: AtomicUsize,
+    stored: AtomicU64,
 }
 
 impl WriteHealth {
     /// True while at least one follower cannot store a status.
     pub fn failing(&self) -> bool {
         self.failing.load(Ordering::SeqCst) > 0
+    }
+
+    /// Observed statuses this replica has stored since it started.
+    pub fn stored(&self) -> u64 {
+        self.stored.load(Ordering::Relaxed)
     }
 }
 
@@ -79,6 +90,7 @@ pub struct Followers {
     store: Store,
     watches: Arc<Watches>,
     news: DeploymentNews,
+    leadership: Arc<Leadership>,
     background: BackgroundTasks,
     pub writes: Arc<WriteHealth>,
     /// The running follower of each deployment, to replace it when an operation ends.
@@ -91,12 +103,14 @@ impl Followers {
         store: Store,
         watches: Arc<Watches>,
         news: DeploymentNews,
+        leadership: Arc<Leadership>,
         background: BackgroundTasks,
     ) -> Arc<Self> {
         Arc::new(Self {
             store,
             watches,
             news,
+            leadership,
             background,
             writes: Arc::default(),
             running: Mutex::default(),
@@ -180,6 +194,8 @@ impl Followers {
             deployment,
             previous: DeploymentStatus::Draft,
             written: None,
+            leader: None,
+            stale: false,
             trouble: WriteTrouble {
                 health: Arc::clone(&self.writes),
                 failing: false,
@@ -219,6 +235,11 @@ struct Follower {
     previous: DeploymentStatus,
     /// The status and reason this follower knows to be stored.
     written: Option<(DeploymentStatus, String)>,
+    /// Whether this replica writes the statuses of the deployment's cluster.
+    leader: Option<ClusterLeadership>,
+    /// Whether `previous` and `written` must be read again before writing: another replica may
+    /// have written while this one did not lead the cluster.
+    stale: bool,
     trouble: WriteTrouble,
 }
 
@@ -235,10 +256,18 @@ impl Follower {
         loop {
             let event = tokio::select! {
                 () = stop.cancelled() => return,
-                event = subscription.recv() => event,
+                () = gained(&mut self.leader) => {
+                    self.stale = true;
+                    None
+                }
+                event = subscription.recv() => match event {
+                    Some(event) => Some(event),
+                    None => return,
+                },
             };
-            let Some(event) = event else { return };
-            view.apply(event);
+            if let Some(event) = event {
+                view.apply(event);
+            }
             let objects = view.objects(Unseen::Ask).await;
             if let Flow::Stop = self.persist(&health_of(&objects), stop).await {
                 return;
@@ -254,19 +283,20 @@ impl Follower {
         let mut backoff = Backoff::new(RETRY_FIRST, RETRY_CEILING);
         loop {
             let attempt = async {
-                let store = &self.followers.store;
-                let Some(deployment) = store.deployment(self.deployment).await? else {
+                let followers = Arc::clone(&self.followers);
+                let Some(deployment) = followers.store.deployment(self.deployment).await? else {
                     return Ok(None);
                 };
                 if !self.owns_status(&deployment).await? {
                     return Ok(None);
                 }
-                self.previous = deployment.status;
-                self.written = deployment
-                    .status_reason
-                    .clone()
-                    .map(|reason| (deployment.status, reason));
-                AppTarget::of(store, &self.followers.watches, &deployment)
+                self.remember(&deployment);
+                if self.leader.is_none() {
+                    self.leader = deployment
+                        .cluster_id
+                        .map(|cluster| followers.leadership.of(cluster));
+                }
+                AppTarget::of(&followers.store, &followers.watches, &deployment)
                     .await
                     .map_err(Retry::Target)
             };
@@ -334,17 +364,27 @@ impl Follower {
         }
     }
 
+    /// The status and reason as stored in `deployment`, which the next status starts from.
+    fn remember(&mut self, deployment: &Deployment) {
+        self.previous = deployment.status;
+        self.written = deployment
+            .status_reason
+            .clone()
+            .map(|reason| (deployment.status, reason));
+    }
+
     /// Stores the status `app` shows when it differs from what is stored, retrying while the
-    /// database fails; publishes it once stored.
+    /// database fails; publishes it once stored. Nothing to do while another replica leads the
+    /// cluster (also when this one loses the lead while retrying): that one stores the status,
+    /// and its news reaches this replica's subscribers.
     async fn persist(&mut self, app: &Health, stop: &CancellationToken) -> Flow {
-        let status = status::observed(self.previous, app);
-        let wanted = (status, app.reason.clone());
-        if self.written.as_ref() == Some(&wanted) {
-            return Flow::Continue;
-        }
         let mut backoff = Backoff::new(RETRY_FIRST, RETRY_CEILING);
         loop {
-            match self.write(status, &app.reason).await {
+            if !self.leader.as_ref().is_some_and(ClusterLeadership::leads) {
+                self.trouble.set(false);
+                return Flow::Continue;
+            }
+            match self.write(app).await {
                 Ok(flow) => {
                     self.trouble.set(false);
                     return flow;
@@ -361,31 +401,57 @@ impl Follower {
         }
     }
 
-    async fn write(&mut self, status: DeploymentStatus, reason: &str) -> Result<Flow, StoreError> {
+    async fn write(&mut self, app: &Health) -> Result<Flow, StoreError> {
+        if self.stale {
+            if let Flow::Stop = self.reread().await? {
+                return Ok(Flow::Stop);
+            }
+            self.stale = false;
+        }
+        let status = status::observed(self.previous, app);
+        let reason = app.reason.as_str();
+        if self
+            .written
+            .as_ref()
+            .is_some_and(|(written, written_reason)| *written == status && written_reason == reason)
+        {
+            return Ok(Flow::Continue);
+        }
         let store = &self.followers.store;
         if deployments::set_observed_status(store.connection(), self.deployment, status, reason)
             .await?
         {
             self.previous = status;
             self.written = Some((status, reason.to_owned()));
+            self.followers.writes.stored.fetch_add(1, Ordering::Relaxed);
             self.followers
                 .news
                 .observed_status(self.deployment, status, reason);
             return Ok(Flow::Continue);
         }
         // Not written: already stored, an operation running, or the deployment gone.
-        match store.deployment(self.deployment).await? {
+        self.reread().await
+    }
+
+    /// Reads the stored status again; stops when the deployment is gone or an operation runs
+    /// (its end starts a new follower).
+    async fn reread(&mut self) -> Result<Flow, StoreError> {
+        match self.followers.store.deployment(self.deployment).await? {
             None => Ok(Flow::Stop),
-            // The operation's end starts a new follower.
             Some(deployment) if status::operation_running(deployment.status) => Ok(Flow::Stop),
             Some(deployment) => {
-                self.previous = deployment.status;
-                self.written = deployment
-                    .status_reason
-                    .map(|reason| (deployment.status, reason));
+                self.remember(&deployment);
                 Ok(Flow::Continue)
             }
         }
+    }
+}
+
+/// Returns once this replica becomes the leader of the follower's cluster; never without one.
+async fn gained(leader: &mut Option<ClusterLeadership>) {
+    match leader {
+        Some(leader) => leader.gained().await,
+        None => std::future::pending().await,
     }
 }
 

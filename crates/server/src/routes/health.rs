@@ -44,7 +44,7 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let body = state
         .metrics
-        .render(state.store.pool_stats(), state.live.status_writes_failing());
+        .render(state.store.pool_stats(), &state.live.status_writing());
     (
         [(
             header::CONTENT_TYPE,

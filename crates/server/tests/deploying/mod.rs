@@ -43,22 +43,23 @@ pub fn shop_app(with_service: bool) -> Value {
     spec
 }
 
+/// The body of `POST /api/v1/clusters` that registers the test cluster as `test`.
+pub fn registration(cluster: &TestCluster) -> Value {
+    json!({
+        "name": "test",
+        "source": {
+            "type": "token",
+            "server": format!("https://{}", cluster.addr()),
+            "token": cluster.admin_token(),
+            "certificateAuthorityData": ca_pem(cluster),
+        },
+    })
+}
+
 /// Registers the test cluster for `token`'s user; returns its id.
 pub async fn register_cluster(server: &TestServer, token: &str, cluster: &TestCluster) -> String {
     let (status, body) = server
-        .post(
-            "/api/v1/clusters",
-            Some(token),
-            json!({
-                "name": "test",
-                "source": {
-                    "type": "token",
-                    "server": format!("https://{}", cluster.addr()),
-                    "token": cluster.admin_token(),
-                    "certificateAuthorityData": ca_pem(cluster),
-                },
-            }),
-        )
+        .post("/api/v1/clusters", Some(token), registration(cluster))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["id"].as_str().unwrap().to_string()

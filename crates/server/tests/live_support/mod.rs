@@ -2,9 +2,9 @@
 //! one small app, and a WebSocket client that checks the message numbering.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
-use crate::common::{TestServer, poll_until};
+use crate::common::{TestServer, call_at, poll_until};
 use futures::{SinkExt as _, StreamExt as _};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 use tokio::net::TcpStream;
@@ -70,9 +70,22 @@ pub async fn stored_until(
 
 /// A fresh ticket for `token`'s user.
 pub async fn ticket(server: &TestServer, token: &str) -> String {
-    let (status, body) = server
-        .post("/api/v1/ws/ticket", Some(token), json!({}))
-        .await;
+    ticket_at(&server.base, token).await
+}
+
+/// A fresh ticket for `token`'s user from the server at `base`.
+pub async fn ticket_at(base: &str, token: &str) -> String {
+    let http = reqwest::Client::new();
+    let path = "/api/v1/ws/ticket";
+    let (status, body) = call_at(
+        &http,
+        base,
+        Method::POST,
+        path,
+        Some(token),
+        Some(json!({})),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["ticket"].as_str().unwrap().to_string()
 }
@@ -85,7 +98,16 @@ pub async fn handshake(
     query: &str,
     origin: Option<&str>,
 ) -> Result<Stream, StatusCode> {
-    let url = format!("{}/api/v1/ws{query}", server.base.replacen("http", "ws", 1));
+    handshake_at(&server.base, query, origin).await
+}
+
+/// [`handshake`] with the server at `base`.
+pub async fn handshake_at(
+    base: &str,
+    query: &str,
+    origin: Option<&str>,
+) -> Result<Stream, StatusCode> {
+    let url = format!("{}/api/v1/ws{query}", base.replacen("http", "ws", 1));
     let mut request = url.into_client_request().unwrap();
     if let Some(origin) = origin {
         request
@@ -110,8 +132,13 @@ pub struct Socket {
 impl Socket {
     /// Connects as `token`'s user, from a page of the server's own origin.
     pub async fn open(server: &TestServer, token: &str) -> Self {
-        let ticket = ticket(server, token).await;
-        let stream = handshake(server, &format!("?ticket={ticket}"), Some(&server.base))
+        Self::open_at(&server.base, token).await
+    }
+
+    /// [`Socket::open`] on the server at `base`.
+    pub async fn open_at(base: &str, token: &str) -> Self {
+        let ticket = ticket_at(base, token).await;
+        let stream = handshake_at(base, &format!("?ticket={ticket}"), Some(base))
             .await
             .unwrap();
         Self { stream, seq: 0 }

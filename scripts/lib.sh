@@ -58,3 +58,12 @@ need_helm_sdk() {
     python3 -m pip install --quiet --disable-pip-version-check helm-python-sdk
   fi
 }
+
+# Schemathesis (PyPI) for the API conformance test against the served OpenAPI document.
+need_schemathesis() {
+  if ! command -v st >/dev/null 2>&1; then
+    step "installing Schemathesis (PyPI schemathesis)"
+    python3 -m pip install --quiet --disable-pip-version-check schemathesis
+    hash -r
+  fi
+}

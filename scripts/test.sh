@@ -32,6 +32,7 @@ need_command chromium chromium
 need_command node nodejs
 need_kubectl
 need_helm_sdk
+need_schemathesis
 # The backup tests run the documented commands (sqlite3 .backup; pg_dump and pg_restore come with
 # PostgreSQL), the TLS test certificates come from openssl.
 need_command sqlite3 sqlite3

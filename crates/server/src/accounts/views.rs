@@ -78,9 +78,13 @@ pub struct AuthResponse {
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 3–32 characters of a-z, 0-9, '-' and '_'.
+    #[schema(pattern = r"^[a-z0-9_-]{3,32}$")]
     pub username: String,
+    /// An address of the form `name@example.com`.
+    #[schema(max_length = 254)]
     pub email: String,
-    /// At least 10 characters, not the username.
+    /// 10–256 characters, not the username.
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
 }
 
@@ -97,6 +101,8 @@ pub struct LoginRequest {
 #[schema(as = PasswordChange)]
 pub struct PasswordChangeRequest {
     pub current_password: String,
+    /// 10–256 characters, not the username, not the current password.
+    #[schema(min_length = 10, max_length = 256)]
     pub new_password: String,
 }
 

@@ -42,6 +42,18 @@ where
 
 /// Deserializes a JSON body, telling syntax errors (400) from shape errors (422 at a field path).
 pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Every request body of the API is an object; serde would also read a struct from an array of
+    // its fields in order, which no client means.
+    if body
+        .trim_ascii_start()
+        .first()
+        .is_some_and(|first| *first == b'[')
+    {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "",
+            "must be a JSON object",
+        )]));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -73,6 +85,32 @@ fn strip_position(message: &str) -> String {
         Some(index) => message[..index].to_string(),
         None => message.to_string(),
     }
+}
+
+/// An `i32` field that accepts any JSON number with no fractional part: JSON Schema, and so the
+/// OpenAPI document, counts `7.0` as an integer, and clients that only have floats send it so.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i32, D::Error> {
+    use serde::Deserialize as _;
+    use serde::de::Error as _;
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let whole = match number.as_i64() {
+        Some(integer) => Some(integer),
+        None => number
+            .as_f64()
+            .filter(|float| float.fract() == 0.0 && float.abs() <= f64::from(i32::MAX))
+            // In range and without a fraction, so the cast is exact.
+            .map(|float| float as i64),
+    };
+    whole
+        .and_then(|integer| i32::try_from(integer).ok())
+        .ok_or_else(|| D::Error::custom(format!("must be a whole number (32 bits), not {number}")))
+}
+
+/// [`whole_number`] for an optional field (with `#[serde(default)]`).
+pub fn some_whole_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i32>, D::Error> {
+    whole_number(deserializer).map(Some)
 }
 
 #[cfg(test)]
@@ -129,5 +167,29 @@ mod tests {
             fields(parse_body::<Outer>(br#"{"name":"a","inner":{"port":70000}}"#).unwrap_err());
         assert_eq!(errors[0].path, "inner.port");
         assert!(errors[0].message.contains("70000"), "{}", errors[0].message);
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Revision {
+        #[serde(deserialize_with = "whole_number")]
+        revision: i32,
+    }
+
+    #[test]
+    fn arrays_are_not_read_as_objects() {
+        let problems = fields(parse_body::<Revision>(b" [7]").unwrap_err());
+        assert_eq!(problems[0].message, "must be a JSON object");
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_as_floats() {
+        let read = |text: &str| parse_body::<Revision>(text.as_bytes()).map(|r| r.revision);
+        assert_eq!(read(r#"{"revision": 7}"#).unwrap(), 7);
+        assert_eq!(read(r#"{"revision": 7.0}"#).unwrap(), 7);
+        assert_eq!(read(r#"{"revision": -3.0}"#).unwrap(), -3);
+        for refused in ["7.5", "3e10", "\"7\""] {
+            let problems = fields(read(&format!(r#"{{"revision": {refused}}}"#)).unwrap_err());
+            assert_eq!(problems[0].path, "revision", "{refused}");
+        }
     }
 }

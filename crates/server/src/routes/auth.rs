@@ -50,6 +50,7 @@ async fn register(
     responses(
         (status = 200, description = "Signed in", body = AuthResponse),
         (status = 401, description = "Invalid username or password", body = ErrorBody),
+        (status = 422, description = "A field is missing, unknown or not a string", body = ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody),
     ))]
 async fn login(

@@ -6,6 +6,7 @@ pub mod clusters;
 pub mod deployment_live;
 pub mod deployments;
 pub mod docs;
+mod document;
 pub mod health;
 pub mod import;
 pub mod render;
@@ -60,14 +61,14 @@ fn api_router() -> OpenApiRouter<AppState> {
 }
 
 /// The OpenAPI document of every route, as `kubechart openapi` prints it.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().into_openapi()
+pub fn openapi() -> serde_json::Value {
+    document::complete(&api_router().into_openapi())
 }
 
 /// Every route of the API and its documentation; unknown `/api/*` paths get a JSON 404.
 pub fn router() -> Router<AppState> {
     let (router, openapi) = api_router().split_for_parts();
-    let document = openapi.to_json().unwrap_or_default();
+    let document = document::complete(&openapi).to_string();
     router.merge(docs::router(document)).route(
         "/api/{*rest}",
         axum::routing::any(|| async { ApiError::NotFound }),

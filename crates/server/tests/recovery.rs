@@ -22,7 +22,6 @@ use kubechart_testcluster::{Options, TestCluster};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::Duration;
 
 on_both_backends!(

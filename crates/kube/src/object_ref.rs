@@ -67,6 +67,26 @@ impl fmt::Display for ObjectRef {
     }
 }
 
+/// A list item as a GET returns it: list items come without `apiVersion` and `kind`, which go
+/// first, where a GET has them.
+pub(crate) fn typed_item(
+    api_version: &str,
+    kind: &str,
+    item: &kube::api::DynamicObject,
+) -> serde_json::Value {
+    let mut typed = serde_json::Map::new();
+    typed.insert("apiVersion".into(), api_version.into());
+    typed.insert("kind".into(), kind.into());
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(item) {
+        typed.extend(
+            fields
+                .into_iter()
+                .filter(|(key, _)| key != "apiVersion" && key != "kind"),
+        );
+    }
+    serde_json::Value::Object(typed)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -34,6 +34,8 @@ pub use render::Object;
 pub use render::extra::ExtraObject;
 pub use sources::spec_path;
 pub use spec::AppSpec;
+pub use validate::labels::label_selector as validate_label_selector;
+pub use validate::names::dns1123_label as validate_namespace_name;
 
 use serde::Serialize;
 

@@ -262,6 +262,19 @@ impl From<kubechart_manifest::RenderError> for ApiError {
     }
 }
 
+/// Nothing could be imported: 422, each problem at its document and field.
+impl From<kubechart_manifest::import::ImportError> for ApiError {
+    fn from(error: kubechart_manifest::import::ImportError) -> Self {
+        Self::Invalid(
+            error
+                .problems
+                .into_iter()
+                .map(|problem| FieldError::new(problem.path, problem.message))
+                .collect(),
+        )
+    }
+}
+
 impl From<ClusterError> for ApiError {
     fn from(error: ClusterError) -> Self {
         match error {
@@ -396,6 +409,7 @@ mod tests {
             conflicts: Vec::new(),
             failure: None,
             note: None,
+            pods: None,
         }
     }
 

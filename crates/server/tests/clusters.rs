@@ -739,6 +739,7 @@ async fn clusters_with_applied_deployments_are_deleted_only_when_forced(backend:
         applied_at: Set(Some(now)),
         deleted_at: Set(None),
         applied_revision: Set(Some(1)),
+        adopt_existing: Set(false),
     }
     .insert(&db)
     .await

@@ -248,6 +248,7 @@ async fn deletes_keep_clusters_with_applied_deployments_unless_forced(url: Strin
         applied_at: Set(applied.then_some(now)),
         deleted_at: Set(None),
         applied_revision: Set(applied.then_some(1)),
+        adopt_existing: Set(false),
     };
     deployment("draft", false).insert(&db).await.unwrap();
     let applied = deployment("live", true).insert(&db).await.unwrap();

@@ -89,6 +89,7 @@ fn new_deployment(
         spec: spec(name, 1),
         manifest: format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n"),
         resource_count: 2,
+        adopt_existing: false,
     }
 }
 

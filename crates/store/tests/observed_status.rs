@@ -24,6 +24,7 @@ async fn observed_status_waits_for_running_operations(url: String) {
         spec: json!({"name": "web", "namespace": "default"}),
         manifest: String::new(),
         resource_count: 1,
+        adopt_existing: false,
     };
     let audit = NewAuditEvent::deployment(Some(owner.id), "deployment.create", id, json!({}));
     store.create_deployment(new, audit).await.unwrap();

@@ -159,6 +159,49 @@ export interface paths {
         patch: operations["update_cluster"];
         trace?: never;
     };
+    "/api/v1/clusters/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the objects running in a namespace (those matching `selector`, when given) into a new
+         *     draft deployment bound to this cluster and namespace. Objects made by a controller, another
+         *     app's and those Kubernetes makes itself are left out and listed in `report.skipped`. Selectors
+         *     and other immutable fields are kept as they are, and the draft's first deploy takes the objects
+         *     over in place (no `adopt` needed); its diff says per workload whether pods will roll.
+         */
+        post: operations["import_from_cluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/clusters/{id}/namespaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cluster's namespaces, for the namespace picker. An unreachable cluster, or credentials
+         *     that may not list namespaces, answer 503 `cluster_unreachable` with the cause.
+         */
+        get: operations["cluster_namespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clusters/{id}/status": {
         parameters: {
             query?: never;
@@ -716,6 +759,39 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description What became of each object read from the namespace. */
+        ClusterImportReportView: {
+            /**
+             * @description Per imported object, as `POST /api/v1/import` reports it (`kind`, `name`, `outcome`,
+             *     `entry`, `formFields`, `overrideFields`, `reason`, …).
+             */
+            objects: {
+                [key: string]: unknown;
+            }[];
+            /** @description Objects read but left out: made by a controller, another app's, or made by Kubernetes. */
+            skipped: components["schemas"]["SkippedObjectView"][];
+            /** @description Totals over the imported objects. */
+            summary: {
+                [key: string]: unknown;
+            };
+            /** @description Kinds the cluster credentials may not list: the import may be missing objects of these. */
+            unlisted: components["schemas"]["UnlistedKindView"][];
+        };
+        /** @description `POST /api/v1/clusters/{id}/import`. */
+        ClusterImportRequest: {
+            /** @description Name of the app. Default: from the objects' labels. */
+            name?: string | null;
+            /** @description The namespace whose objects become the app (and the app's namespace). */
+            namespace: string;
+            /** @description Only the objects matching this label selector (`app=shop,tier in (web,api)`). */
+            selector?: string | null;
+        };
+        /** @description The draft made from a namespace and the report of the import. */
+        ClusterImportView: {
+            /** @description The new draft; `adoptsOnDeploy` is true. */
+            deployment: components["schemas"]["Deployment"];
+            report: components["schemas"]["ClusterImportReportView"];
+        };
         /** @description The live state of a cluster. */
         ClusterStatus: {
             identity: components["schemas"]["IdentityView"] | null;
@@ -791,6 +867,11 @@ export interface components {
         };
         /** @description The whole deployment record. */
         Deployment: {
+            /**
+             * @description Imported from objects running in its cluster and not applied yet: deploying takes those
+             *     objects over without `adopt`.
+             */
+            adoptsOnDeploy: boolean;
             /** Format: date-time */
             appliedAt: string | null;
             /** Format: int32 */
@@ -1205,6 +1286,11 @@ export interface components {
             /** @description The username or the email address. */
             username: string;
         };
+        /** @description `GET /api/v1/clusters/{id}/namespaces`. */
+        NamespaceList: {
+            /** @description The cluster's namespace names, sorted. */
+            namespaces: string[];
+        };
         /**
          * @description Where one object is in an operation. While it runs: `pending`, `applying`, `applied`,
          *     `unchanged`, `deleting`, `deleted`, `failed`, `notAttempted`; once a deploy finished:
@@ -1334,6 +1420,13 @@ export interface components {
             object: components["schemas"]["ObjectRefView"];
             /** @description For `adopt`: who the object belongs to now. */
             owner?: string | null;
+            /**
+             * @description Whether applying replaces the running pods of this workload (its pod template changes,
+             *     e.g. because KubeChart's labels reach it), as the API server's dry run shows.
+             */
+            rollsPods: boolean;
+            /** @description For a workload that exists: why its pods roll or stay, in one sentence. */
+            rollsPodsReason?: string | null;
             /** @description The AppSpec entry it comes from; empty for objects only the inventory knows. */
             specPath: string;
         };
@@ -1418,6 +1511,11 @@ export interface components {
              */
             revision: number;
         };
+        /** @description An object left in the cluster as it is, and why. */
+        SkippedObjectView: {
+            object: components["schemas"]["ObjectRefView"];
+            reason: string;
+        };
         /** @description A ticket that opens one WebSocket. */
         SocketTicket: {
             /** Format: date-time */
@@ -1447,6 +1545,12 @@ export interface components {
             /** @description `https://host:port` of the API server. */
             server: string;
             token: string;
+        };
+        /** @description A kind that could not be listed, and why. */
+        UnlistedKindView: {
+            apiVersion: string;
+            kind: string;
+            reason: string;
         };
         /** @description `PATCH /api/v1/clusters/{id}`: absent fields are left as they are. */
         UpdateClusterRequest: {
@@ -2019,6 +2123,130 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_from_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterImportRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterImportView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A live deployment has this cluster, namespace and name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid `namespace` or `selector`, a namespace that does not exist, or nothing to import there */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description cluster_unreachable: the cluster cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cluster_namespaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamespaceList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description cluster_unreachable: DNS, refused, TLS, unauthorized, forbidden or timeout */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

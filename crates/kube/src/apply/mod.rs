@@ -16,6 +16,7 @@ mod kinds;
 mod normalize;
 mod plan;
 mod retry;
+mod rollout;
 
 pub use delete::{DeleteOptions, DeleteReport, DeletedObject, DeletionOutcome};
 pub use desired::{Desired, DesiredObject};
@@ -23,8 +24,10 @@ pub use execute::{AppliedObject, ApplyOptions, ApplyReport, Outcome};
 pub use failure::{FailureKind, ObjectFailure};
 pub use inventory::{Inventory, ParentSecretInventory};
 pub use kinds::Kinds;
+pub(crate) use plan::set_owner;
 pub use plan::{Action, FieldConflict, Plan, PlannedObject};
 pub use retry::RetryPolicy;
+pub use rollout::PodRollout;
 
 use crate::ObjectRef;
 use std::sync::Arc;

@@ -7,6 +7,7 @@ use super::desired::{Desired, DesiredObject};
 use super::failure::{FailureKind, ObjectFailure, classify};
 use super::kinds::KindError;
 use super::normalize::{align_keys, mask_secrets, strip, yaml_diff};
+use super::rollout::{PodRollout, pod_rollout};
 use super::{ApplyError, Engine, FIELD_MANAGER};
 use crate::ObjectRef;
 use futures::{StreamExt as _, TryStreamExt as _};
@@ -70,6 +71,9 @@ pub struct PlannedObject {
     /// Anything else worth knowing (e.g. validated only when applied).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For a workload that exists: whether applying replaces its running pods, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pods: Option<PodRollout>,
 }
 
 /// The plan of one app.
@@ -210,19 +214,9 @@ impl Engine {
             .flatten()
         {
             for item in items {
-                // List items come without their type; put it first, where a GET has it, so a
-                // diff against the dry-run result is not a diff of key order.
-                let mut live = serde_json::Map::new();
-                live.insert("apiVersion".into(), Value::String(group.0.clone()));
-                live.insert("kind".into(), Value::String(group.1.clone()));
-                if let Ok(Value::Object(fields)) = serde_json::to_value(&item) {
-                    live.extend(
-                        fields
-                            .into_iter()
-                            .filter(|(key, _)| key != "apiVersion" && key != "kind"),
-                    );
-                }
-                let live = Value::Object(live);
+                // Typed like a GET, so a diff against the dry-run result is not a diff of key
+                // order.
+                let live = crate::object_ref::typed_item(&group.0, &group.1, &item);
                 let reference = ObjectRef {
                     api_version: group.0.clone(),
                     kind: group.1.clone(),
@@ -253,6 +247,7 @@ impl Engine {
             conflicts: Vec::new(),
             failure: None,
             note: None,
+            pods: None,
         };
         let api = match self.kinds.api(reference).await {
             Ok(api) => api,
@@ -369,6 +364,9 @@ impl Engine {
             (Some(live), None) if strip(live) == strip(&after) => Action::Unchanged,
             (Some(_), None) => Action::Update,
         };
+        planned.pods = live
+            .as_ref()
+            .and_then(|live| pod_rollout(&reference.kind, live, &after));
         planned.diff = match &live {
             // Equal once stripped: nothing to show, and no YAML to write for most of a re-apply.
             _ if planned.action == Action::Unchanged => String::new(),
@@ -425,6 +423,7 @@ impl Engine {
             conflicts: Vec::new(),
             failure: None,
             note,
+            pods: None,
         }))
     }
 
@@ -501,8 +500,6 @@ pub(crate) fn member_of(object: &Value) -> Option<&str> {
 
 /// Who an existing object belongs to, for the adopt decision.
 fn describe_owner(live: &Value) -> String {
-    let labels = live.pointer("/metadata/labels");
-    let label = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
     if let Some(owner) = live.pointer("/metadata/ownerReferences/0").and_then(|o| {
         Some(format!(
             "{} {}",
@@ -512,12 +509,8 @@ fn describe_owner(live: &Value) -> String {
     }) {
         return format!("owned by {owner}");
     }
-    if label(MANAGED_BY_LABEL) == Some(MANAGER) {
-        let app = label(INSTANCE_LABEL).unwrap_or("unknown");
-        return format!("belongs to the KubeChart app {app} (another deployment)");
-    }
-    if let Some(set) = label(APPLYSET_PART_OF_LABEL) {
-        return format!("belongs to ApplySet {set}");
+    if let Some(set) = set_owner(live) {
+        return set;
     }
     let managers: BTreeSet<&str> = live
         .pointer("/metadata/managedFields")
@@ -537,6 +530,20 @@ fn describe_owner(live: &Value) -> String {
             managers.into_iter().collect::<Vec<_>>().join(", ")
         )
     }
+}
+
+/// The app or ApplySet an object is labelled as belonging to, in words: the KubeChart app (for a
+/// KubeChart label) or the set (any ApplySet tool).
+pub(crate) fn set_owner(live: &Value) -> Option<String> {
+    let labels = live.pointer("/metadata/labels");
+    let label = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
+    if label(MANAGED_BY_LABEL) == Some(MANAGER) {
+        let app = label(INSTANCE_LABEL).unwrap_or("unknown");
+        return Some(format!(
+            "belongs to the KubeChart app {app} (another deployment)"
+        ));
+    }
+    label(APPLYSET_PART_OF_LABEL).map(|set| format!("belongs to ApplySet {set}"))
 }
 
 /// The fields a 409 apply conflict names, with the manager that owns each.
@@ -598,6 +605,7 @@ mod tests {
                         message: "error looking up service account shop/migrator".into(),
                     }),
                 note: None,
+                pods: None,
             })
             .collect()
     }

@@ -114,8 +114,9 @@ macro_rules! objects {
                 Some(extra::tier(kind))
             }
 
-            /// The `apiVersion` the form entries render a kind with.
-            pub(crate) fn typed_api_version_of_kind(kind: &str) -> Option<&'static str> {
+            /// The `apiVersion` the form entries render a kind with (what an import from a
+            /// cluster lists each kind as).
+            pub fn typed_api_version_of_kind(kind: &str) -> Option<&'static str> {
                 $(
                     if kind == <$type as k8s_openapi::Resource>::KIND {
                         return Some(<$type as k8s_openapi::Resource>::API_VERSION);

@@ -383,6 +383,19 @@ impl Clusters {
         Ok(status.into())
     }
 
+    /// The namespace names of a cluster `user` may see, sorted (the form's namespace picker).
+    pub async fn namespaces(
+        &self,
+        user: &User,
+        id: ClusterId,
+    ) -> Result<Vec<String>, ClusterError> {
+        let cluster = self.visible(user, id).await?;
+        let connection = self.connection(&cluster).await?;
+        kubechart_kube::namespace::namespaces(&connection)
+            .await
+            .map_err(ClusterError::Unreachable)
+    }
+
     /// The cached connection of a stored cluster (the apply engine's way in).
     pub async fn connection(
         &self,

@@ -351,3 +351,12 @@ impl From<connect::Picker> for PickerView {
         }
     }
 }
+
+/// `GET /api/v1/clusters/{id}/namespaces`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = NamespaceList)]
+pub struct NamespaceListView {
+    /// The cluster's namespace names, sorted.
+    pub namespaces: Vec<String>,
+}

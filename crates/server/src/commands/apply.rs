@@ -94,6 +94,9 @@ pub async fn diff(args: TargetArgs) -> anyhow::Result<DiffResult> {
     let mut out = std::io::stdout().lock();
     for object in plan.objects.iter().filter(|o| !o.diff.is_empty()) {
         writeln!(out, "# {} {}", object.reference, action_word(object.action))?;
+        if let Some(pods) = &object.pods {
+            writeln!(out, "# {}", pods.reason)?;
+        }
         for conflict in &object.conflicts {
             writeln!(
                 out,

@@ -4,6 +4,7 @@ use crate::clusters::ClusterError;
 use crate::error::{ApiError, FieldError};
 use kubechart_kube::apply::ApplyError;
 use kubechart_manifest::RenderError;
+use kubechart_manifest::import::ImportError;
 use kubechart_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +24,9 @@ pub enum DeploymentError {
     /// 422: the AppSpec is invalid; every problem at its AppSpec path.
     #[error(transparent)]
     Spec(#[from] RenderError),
+    /// 422: nothing could be imported; every problem at its document and field.
+    #[error(transparent)]
+    Import(#[from] ImportError),
     /// 409: another live deployment has this cluster, namespace and name; the message names it
     /// only to a caller who may see it.
     #[error("{0}")]
@@ -82,6 +86,7 @@ impl From<DeploymentError> for ApiError {
             DeploymentError::Forbidden(_) => Self::Forbidden,
             DeploymentError::Invalid(fields) => Self::Invalid(fields),
             DeploymentError::Spec(error) => error.into(),
+            DeploymentError::Import(error) => error.into(),
             DeploymentError::NameTaken(ref message) => Self::Conflict {
                 fields: vec![FieldError::new("name", message.clone())],
                 message: error.to_string(),

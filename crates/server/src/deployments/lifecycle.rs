@@ -64,7 +64,12 @@ impl Deployments {
             manifest: rendered.yaml,
             resource_count: count(rendered.resource_count),
         };
-        let options = ApplyOptions::default();
+        // An imported deployment rolled back before its first apply still takes over what it was
+        // imported from.
+        let options = ApplyOptions {
+            adopt: current.adopts_on_deploy(),
+            ..ApplyOptions::default()
+        };
         let new = self
             .new_operation(id, OperationKind::Deploy, revision, user.id)
             .await?;

@@ -7,6 +7,7 @@
 mod diff;
 mod error;
 pub mod export;
+pub mod import;
 mod inventory;
 mod lifecycle;
 pub mod live;
@@ -91,6 +92,27 @@ impl Deployments {
             None => None,
         };
         let (spec, rendered) = render(request.spec)?;
+        let draft = Draft {
+            action: "deployment.create",
+            adopt_existing: false,
+            detail: serde_json::Map::new(),
+        };
+        let created = self
+            .insert_draft(user, cluster_id, &spec, rendered, draft)
+            .await?;
+        self.view(created).await
+    }
+
+    /// Stores a new draft at revision 1 of a rendered spec, with its audit row; a taken name is
+    /// [`DeploymentError::NameTaken`].
+    async fn insert_draft(
+        &self,
+        user: &User,
+        cluster_id: Option<ClusterId>,
+        spec: &AppSpec,
+        rendered: Rendered,
+        draft: Draft,
+    ) -> Result<Deployment, DeploymentError> {
         let id = DeploymentId::new();
         let new = NewDeployment {
             id,
@@ -98,21 +120,24 @@ impl Deployments {
             cluster_id,
             name: spec.name.clone(),
             namespace: spec.namespace.clone(),
-            spec: spec_value(&spec)?,
+            spec: spec_value(spec)?,
             manifest: rendered.yaml,
             resource_count: count(rendered.resource_count),
+            adopt_existing: draft.adopt_existing,
         };
-        let detail = json!({
+        let mut detail = json!({
             "name": new.name,
             "namespace": new.namespace,
             "clusterId": cluster_id.map(|id| id.to_string()),
             "revision": 1,
             "fields": diff::top_level(&Value::Null, &new.spec),
         });
-        let audit = NewAuditEvent::deployment(Some(user.id), "deployment.create", id, detail);
+        if let Value::Object(fields) = &mut detail {
+            fields.extend(draft.detail);
+        }
+        let audit = NewAuditEvent::deployment(Some(user.id), draft.action, id, detail);
         let created = self.store.create_deployment(new, audit).await;
-        let created = self.name_taken(user, created).await?;
-        self.view(created).await
+        self.name_taken(user, created).await
     }
 
     /// A page of the caller's deployments (administrators: everyone's, with `all=true`).
@@ -381,6 +406,7 @@ impl Deployments {
     }
 
     async fn view(&self, deployment: Deployment) -> Result<DeploymentView, DeploymentError> {
+        let adopts_on_deploy = deployment.adopts_on_deploy();
         let owner = Names::default()
             .of(&self.store, Some(deployment.owner_id))
             .await?
@@ -400,12 +426,22 @@ impl Deployments {
             status_reason: deployment.status_reason,
             revision: deployment.revision,
             applied_revision: deployment.applied_revision,
+            adopts_on_deploy,
             resource_count: deployment.resource_count,
             created_at: deployment.created_at,
             updated_at: deployment.updated_at,
             applied_at: deployment.applied_at,
         })
     }
+}
+
+/// How a new draft came to be: its audit action and detail, and whether its first deploy adopts
+/// the objects it was imported from.
+struct Draft {
+    action: &'static str,
+    adopt_existing: bool,
+    /// Audit detail beyond what every new draft records.
+    detail: serde_json::Map<String, Value>,
 }
 
 /// Usernames looked up once per request.

@@ -174,6 +174,11 @@ pub struct PlannedObjectView {
 }
 
 impl From<&PlannedObject> for PlannedObjectView {
+    /// Whether applying replaces the running pods of this workload (its pod template changes,
+    /// e.g. because KubeChart's labels reach it), as the API server's dry run shows.
+    pub rolls_pods: bool,
+    /// For a workload that exists: why its pods roll or stay, in one sentence.
+    pub rolls_pods_reason: Option<String>,
     fn from(object: &PlannedObject) -> Self {
         Self {
             object: (&object.reference).into(),
@@ -194,6 +199,8 @@ impl From<&PlannedObject> for PlannedObjectView {
         }
     }
 }
+            rolls_pods: object.pods.as_ref().is_some_and(|pods| pods.rolls_pods),
+            rolls_pods_reason: object.pods.as_ref().map(|pods| pods.reason.clone()),
 
 /// The plan of one revision against the live cluster.
 #[derive(Serialize, ToSchema)]

@@ -72,7 +72,7 @@ impl Deployments {
         let (revision, spec) = self.target(&deployment, request.revision).await?;
         let cluster = self.bound_cluster(user, &deployment).await?;
         let options = ApplyOptions {
-            adopt: request.adopt,
+            adopt: request.adopt || deployment.adopts_on_deploy(),
             recreate: request.recreate,
         };
         let new = self

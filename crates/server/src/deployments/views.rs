@@ -197,6 +197,9 @@ pub struct DeploymentView {
     pub applied_at: Option<DateTime<Utc>>,
 }
 
+    /// Imported from objects running in its cluster and not applied yet: deploying takes those
+    /// objects over without `adopt`.
+    pub adopts_on_deploy: bool,
 /// A revision in the history.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

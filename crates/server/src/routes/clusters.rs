@@ -2,9 +2,10 @@
 
 use crate::auth::{AdminUser, CurrentUser};
 use crate::clusters::views::{
-    ClusterView, CreateClusterRequest, DeleteQuery, DetectedView, StatusQuery, StatusView,
-    UpdateClusterRequest,
+    ClusterView, CreateClusterRequest, DeleteQuery, DetectedView, NamespaceListView, StatusQuery,
+    StatusView, UpdateClusterRequest,
 };
+use crate::deployments::import::{ClusterImportRequest, ClusterImportView};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::json::ApiJson;
 use crate::state::AppState;
@@ -24,6 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(detected_clusters))
         .routes(routes!(get_cluster, update_cluster, delete_cluster))
         .routes(routes!(cluster_status))
+        .routes(routes!(cluster_namespaces))
+        .routes(routes!(import_from_cluster))
 }
 
 /// An id that cannot exist is simply not found, like any other unknown cluster.
@@ -170,4 +173,56 @@ async fn cluster_status(
     Ok(Json(
         state.clusters.status(&user, id, query.namespace).await?,
     ))
+}
+
+/// The cluster's namespaces, for the namespace picker. An unreachable cluster, or credentials
+/// that may not list namespaces, answer 503 `cluster_unreachable` with the cause.
+#[utoipa::path(get, path = "/api/v1/clusters/{id}/namespaces", tag = TAG,
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Cluster id")),
+    responses(
+        (status = 200, body = NamespaceListView),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 503, description = "cluster_unreachable: DNS, refused, TLS, unauthorized, forbidden or timeout", body = ErrorBody),
+    ))]
+async fn cluster_namespaces(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<NamespaceListView>, ApiError> {
+    let namespaces = state.clusters.namespaces(&user, cluster_id(&id)?).await?;
+    Ok(Json(NamespaceListView { namespaces }))
+}
+
+/// Import the objects running in a namespace (those matching `selector`, when given) into a new
+/// draft deployment bound to this cluster and namespace. Objects made by a controller, another
+/// app's and those Kubernetes makes itself are left out and listed in `report.skipped`. Selectors
+/// and other immutable fields are kept as they are, and the draft's first deploy takes the objects
+/// over in place (no `adopt` needed); its diff says per workload whether pods will roll.
+#[utoipa::path(post, path = "/api/v1/clusters/{id}/import", tag = TAG,
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Cluster id")),
+    request_body = ClusterImportRequest,
+    responses(
+        (status = 201, body = ClusterImportView),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "A live deployment has this cluster, namespace and name", body = ErrorBody),
+        (status = 422, description = "Invalid `namespace` or `selector`, a namespace that does not exist, or nothing to import there", body = ErrorBody),
+        (status = 503, description = "cluster_unreachable: the cluster cannot be reached", body = ErrorBody),
+    ))]
+async fn import_from_cluster(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ClusterImportRequest>,
+) -> Result<(StatusCode, Json<ClusterImportView>), ApiError> {
+    let id = cluster_id(&id)?;
+    let imported = state
+        .deployments
+        .import_from_cluster(&user, id, request)
+        .await?;
+    Ok((StatusCode::CREATED, Json(imported)))
 }

@@ -3,7 +3,7 @@
 //! every object, shown before the form opens. The request body is bounded like every other.
 
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody, FieldError};
+use crate::error::{ApiError, ErrorBody};
 use crate::http::json::ApiJson;
 use crate::state::AppState;
 use axum::Json;
@@ -63,15 +63,7 @@ async fn import(
         namespace: request.namespace,
         name: request.name,
     };
-    let imported = import_text(&request.yaml, &options).map_err(|error| {
-        ApiError::Invalid(
-            error
-                .problems
-                .into_iter()
-                .map(|problem| FieldError::new(problem.path, problem.message))
-                .collect(),
-        )
-    })?;
+    let imported = import_text(&request.yaml, &options)?;
     let spec = serde_json::to_value(&imported.spec)
         .map_err(|error| ApiError::Internal(anyhow::anyhow!(error)))?;
     Ok(Json(ImportResponse {

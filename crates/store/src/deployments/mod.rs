@@ -110,6 +110,17 @@ pub struct Deployment {
     pub applied_at: Option<DateTime<Utc>>,
     /// Set once the deployment is deleted.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Imported from objects running in its cluster: until an apply succeeds, deploying takes
+    /// them over without being asked to adopt.
+    pub adopt_existing: bool,
+}
+
+impl Deployment {
+    /// Whether deploying it takes over objects that exist without being asked to adopt them:
+    /// it was imported from them and has not been applied yet.
+    pub fn adopts_on_deploy(&self) -> bool {
+        self.adopt_existing && self.applied_revision.is_none()
+    }
 }
 
 impl TryFrom<deployments::Model> for Deployment {
@@ -133,6 +144,7 @@ impl TryFrom<deployments::Model> for Deployment {
             updated_at: model.updated_at,
             applied_at: model.applied_at,
             deleted_at: model.deleted_at,
+            adopt_existing: model.adopt_existing,
         })
     }
 }
@@ -148,6 +160,8 @@ pub struct NewDeployment {
     pub spec: serde_json::Value,
     pub manifest: String,
     pub resource_count: i32,
+    /// Imported from objects running in the cluster, which its first deploy adopts.
+    pub adopt_existing: bool,
 }
 
 /// A saved edit: the whole new spec, based on the revision the editor started from.
@@ -272,6 +286,7 @@ pub async fn create(
         applied_at: Set(None),
         deleted_at: Set(None),
         applied_revision: Set(None),
+        adopt_existing: Set(new.adopt_existing),
     }
     .insert(db)
     .await?;

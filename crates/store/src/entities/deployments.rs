@@ -27,6 +27,8 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     /// The revision whose apply last succeeded.
     pub applied_revision: Option<i32>,
+    /// Imported from objects running in the cluster: the first deploy adopts them.
+    pub adopt_existing: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

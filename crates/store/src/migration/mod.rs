@@ -15,6 +15,7 @@ mod m20261130_000001_add_cluster_sharing;
 mod m20261130_000002_deployment_lifecycle;
 mod m20261130_000003_create_operations;
 mod m20261130_000010_create_socket_tickets;
+mod m20261130_000020_deployment_adoption;
 mod m20261130_000030_create_cluster_leases;
 
 /// All migrations in the order they apply.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_deployment_lifecycle::Migration),
             Box::new(m20261130_000003_create_operations::Migration),
             Box::new(m20261130_000010_create_socket_tickets::Migration),
+            Box::new(m20261130_000020_deployment_adoption::Migration),
             Box::new(m20261130_000030_create_cluster_leases::Migration),
         ]
     }

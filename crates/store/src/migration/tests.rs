@@ -91,6 +91,7 @@ fn deployment(owner: UserId, cluster: Option<ClusterId>, name: &str) -> deployme
         applied_at: Set(None),
         deleted_at: Set(None),
         applied_revision: Set(None),
+        adopt_existing: Set(false),
     }
 }
 

@@ -42,14 +42,15 @@ def deploy_app(token):
     clusters = call("GET", "/api/v1/clusters", token=token)
     clusters = clusters["items"] if isinstance(clusters, dict) else clusters
     cluster = clusters[0]["id"]
-    spec = {"name": "live", "namespace": "bench-live",
+    spec = {"name": "live", "namespace": "bench-live", "createNamespace": True,
             "workloads": [{"kind": "Deployment", "name": "web", "replicas": 1,
                            "containers": [{"name": "web", "image": "nginx:1.27"}]}]}
     created = call("POST", "/api/v1/deployments", {"spec": spec, "clusterId": cluster}, token)
     call("POST", f"/api/v1/deployments/{created['id']}/deploy", {}, token)
     for _ in range(600):
-        status = call("GET", f"/api/v1/deployments/{created['id']}", token=token)["status"]
-        if status == "ready":
+        record = call("GET", f"/api/v1/deployments/{created['id']}", token=token)
+        status = f"{record['status']}: {record.get('statusReason')}"
+        if record["status"] == "ready":
             return created["id"]
         time.sleep(0.1)
     raise SystemExit(f"the app did not become ready (status {status})")

@@ -1368,6 +1368,7 @@ export interface components {
         };
         PasswordChange: {
             currentPassword: string;
+            /** @description 10–256 characters, not the username, not the current password. */
             newPassword: string;
         };
         PermissionsView: {
@@ -1448,8 +1449,9 @@ export interface components {
             } | null;
         };
         RegisterRequest: {
+            /** @description An address of the form `name@example.com`. */
             email: string;
-            /** @description At least 10 characters, not the username. */
+            /** @description 10–256 characters, not the username. */
             password: string;
             /** @description 3–32 characters of a-z, 0-9, '-' and '_'. */
             username: string;
@@ -1524,16 +1526,32 @@ export interface components {
             ticket: string;
         };
         /** @description Where the credentials come from. */
-        SourceRequest: (components["schemas"]["KubeconfigSourceRequest"] & {
+        SourceRequest: {
+            /** @description The context to use; default: the kubeconfig's current context. */
+            context?: string | null;
+            /** @description The kubeconfig YAML. */
+            kubeconfig: string;
             /** @enum {string} */
             type: "kubeconfig";
-        }) | (components["schemas"]["TokenSourceRequest"] & {
+        } | {
+            /** @description PEM bundle of the CAs that sign the API server's certificate; default: the system roots. */
+            certificateAuthorityData?: string | null;
+            /** @description `https://host:port` of the API server. */
+            server: string;
+            token: string;
             /** @enum {string} */
             type: "token";
-        }) | (components["schemas"]["DetectedSourceRequest"] & {
+        } | {
+            /** @description A context of that file; absent for the in-cluster service account. */
+            context?: string | null;
+            /**
+             * @description One of the detected kubeconfig files (`GET /api/v1/clusters/detected`); absent for the
+             *     in-cluster service account.
+             */
+            path?: string | null;
             /** @enum {string} */
-            type: "detected";
-        });
+            type?: "detected";
+        };
         /**
          * @description The source types as shown.
          * @enum {string}
@@ -1683,8 +1701,26 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid username or password */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing, unknown or not a string */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1751,6 +1787,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1788,6 +1833,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -1828,6 +1882,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthResponse"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Username or email taken */
@@ -1896,6 +1959,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -1990,6 +2062,15 @@ export interface operations {
                     "application/json": components["schemas"]["Cluster"];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2029,6 +2110,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             401: {
                 headers: {
@@ -2087,6 +2177,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -2229,6 +2328,15 @@ export interface operations {
                     "application/json": components["schemas"]["NamespaceList"];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2277,6 +2385,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClusterStatus"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -2452,6 +2569,15 @@ export interface operations {
                     "application/json": components["schemas"]["Deployment"];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2622,6 +2748,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletePreviewView"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -3083,6 +3218,15 @@ export interface operations {
                     "application/json": components["schemas"]["OperationView"];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3119,6 +3263,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeploymentResources"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -3177,6 +3330,15 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionSummary"][];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3219,6 +3381,15 @@ export interface operations {
                     "application/json": components["schemas"]["RevisionDiff"];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3257,6 +3428,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Revision"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -3367,6 +3547,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResponse"];
                 };
             };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3413,6 +3602,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RenderResponse"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -3491,6 +3689,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description The request cannot be read: not JSON, no JSON Content-Type, or a parameter of the wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {

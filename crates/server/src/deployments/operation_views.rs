@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DiffRequest {
     /// The revision to compare with the cluster; absent: the latest.
+    #[serde(default, deserialize_with = "crate::http::json::some_whole_number")]
     pub revision: Option<i32>,
 }
 
@@ -24,6 +25,7 @@ pub struct DiffRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeployRequest {
     /// The revision to apply; absent: the latest.
+    #[serde(default, deserialize_with = "crate::http::json::some_whole_number")]
     pub revision: Option<i32>,
     /// Take over objects that exist but belong to another app or to none.
     #[serde(default)]
@@ -38,6 +40,7 @@ pub struct DeployRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RollbackRequest {
     /// The revision whose spec becomes the newest revision and is deployed.
+    #[serde(deserialize_with = "crate::http::json::whole_number")]
     pub revision: i32,
 }
 
@@ -171,14 +174,14 @@ pub struct PlannedObjectView {
     pub conflicts: Vec<ConflictView>,
     pub failure: Option<FailureView>,
     pub note: Option<String>,
-}
-
-impl From<&PlannedObject> for PlannedObjectView {
     /// Whether applying replaces the running pods of this workload (its pod template changes,
     /// e.g. because KubeChart's labels reach it), as the API server's dry run shows.
     pub rolls_pods: bool,
     /// For a workload that exists: why its pods roll or stay, in one sentence.
     pub rolls_pods_reason: Option<String>,
+}
+
+impl From<&PlannedObject> for PlannedObjectView {
     fn from(object: &PlannedObject) -> Self {
         Self {
             object: (&object.reference).into(),
@@ -196,11 +199,11 @@ impl From<&PlannedObject> for PlannedObjectView {
                 .collect(),
             failure: object.failure.as_ref().map(Into::into),
             note: object.note.clone(),
+            rolls_pods: object.pods.as_ref().is_some_and(|pods| pods.rolls_pods),
+            rolls_pods_reason: object.pods.as_ref().map(|pods| pods.reason.clone()),
         }
     }
 }
-            rolls_pods: object.pods.as_ref().is_some_and(|pods| pods.rolls_pods),
-            rolls_pods_reason: object.pods.as_ref().map(|pods| pods.reason.clone()),
 
 /// The plan of one revision against the live cluster.
 #[derive(Serialize, ToSchema)]

@@ -28,6 +28,7 @@ pub struct UpdateDeploymentRequest {
     /// Move a never-applied deployment to this cluster; absent: keep the current one.
     pub cluster_id: Option<String>,
     /// The revision the edit is based on; a stale one is refused with 409.
+    #[serde(deserialize_with = "crate::http::json::whole_number")]
     pub revision: i32,
 }
 
@@ -47,9 +48,12 @@ pub struct ListQuery {
     /// A case-insensitive substring of the name.
     pub q: Option<String>,
     /// Page size, 1–500; default 50.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
     /// `nextCursor` of the previous page.
+    #[param(
+        pattern = r"^[0-9]{1,16}\.([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+    )]
     pub cursor: Option<String>,
     /// Every user's deployments (administrators only).
     #[param(value_type = Option<bool>)]
@@ -74,9 +78,12 @@ pub struct AuditQuery {
     /// Only events about this target, e.g. `deployment:<id>`.
     pub target: Option<String>,
     /// Page size, 1–500; default 50.
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
     /// `nextCursor` of the previous page.
+    #[param(
+        pattern = r"^[0-9]{1,16}\.([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+    )]
     pub cursor: Option<String>,
 }
 
@@ -190,6 +197,9 @@ pub struct DeploymentView {
     pub revision: i32,
     #[schema(required = true)]
     pub applied_revision: Option<i32>,
+    /// Imported from objects running in its cluster and not applied yet: deploying takes those
+    /// objects over without `adopt`.
+    pub adopts_on_deploy: bool,
     pub resource_count: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -197,9 +207,6 @@ pub struct DeploymentView {
     pub applied_at: Option<DateTime<Utc>>,
 }
 
-    /// Imported from objects running in its cluster and not applied yet: deploying takes those
-    /// objects over without `adopt`.
-    pub adopts_on_deploy: bool,
 /// A revision in the history.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -67,6 +67,12 @@ struct ConnectQuery {
     ticket: Option<String>,
 }
 
+/// The read and write buffers of one socket; larger messages still pass, in several reads.
+const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
+
+/// The largest message a client may send (a subscribe names one deployment).
+const MAX_CLIENT_MESSAGE_BYTES: usize = 64 * 1024;
+
 /// Live status over a WebSocket (JSON text frames).
 ///
 /// Open it with a ticket from `POST /api/v1/ws/ticket`. A page may open it only from the
@@ -130,6 +136,12 @@ async fn connect(
     };
     let live = Arc::clone(&state.live);
     let background = state.background.clone();
+    // Clients send a few small JSON messages and the server's are a few KiB: tungstenite's default
+    // 128 KiB read and write buffers would cost a quarter of a megabyte per open socket.
+    let upgrade = upgrade
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
+        .max_message_size(MAX_CLIENT_MESSAGE_BYTES);
     Ok(upgrade.on_upgrade(move |socket| async move {
         let (connection, queue) = Connection::new(live, user, socket);
         background.spawn("websocket connection", |shutdown| {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { objectWith } from './schemas';
-import type { Cluster, ClusterStatus, CreateClusterRequest, DetectedView } from './types';
+import type { Cluster, ClusterStatus, CreateClusterRequest, DetectedView, NamespaceList } from './types';
 import { apiRequest } from '../lib/http';
 
 export const clustersQueryKey = ['clusters'] as const;
@@ -49,7 +49,7 @@ export function useClusterNamespaces(id: string | null) {
     queryKey: [...clustersQueryKey, id, 'namespaces'],
     queryFn: ({ signal }) =>
       apiRequest(`/api/v1/clusters/${encodeURIComponent(id!)}/namespaces`, {
-        schema: z.object({ namespaces: z.array(z.string()) }),
+        schema: z.object({ namespaces: z.array(z.string()) }) satisfies z.ZodType<NamespaceList>,
         signal,
       }).then((list) => list.namespaces),
     enabled: Boolean(id),

@@ -43,7 +43,7 @@ export const deploymentSchema = z.object({
   statusReason: z.string().nullable(),
   revision: z.number(),
   appliedRevision: z.number().nullable(),
-  adoptsOnDeploy: z.boolean().default(false),
+  adoptsOnDeploy: z.boolean(),
   resourceCount: z.number(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -1,16 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
+import type { ClusterImportRequest, ClusterImportView } from '../../../api/types';
 import { apiRequest } from '../../../lib/http';
 import { deploymentQueryKey, deploymentSchema, deploymentsQueryKey } from './deployments';
 import { clusterImportReportSchema } from './importReport';
-
-export interface ClusterImportRequest {
-  namespace: string;
-  /** A label selector (`app=shop,tier!=cache`); without one, every object of a kind the form knows. */
-  selector?: string | null;
-  /** The application's name; by default the server takes it from the objects' labels. */
-  name?: string | null;
-}
 
 /** The form: where to read from, and what to keep. */
 export const clusterImportFormSchema = z.object({
@@ -31,7 +24,10 @@ export function clusterImportRequest(values: ClusterImportForm): ClusterImportRe
   };
 }
 
-const clusterImportSchema = z.object({ deployment: deploymentSchema, report: clusterImportReportSchema });
+const clusterImportSchema = z.object({
+  deployment: deploymentSchema,
+  report: clusterImportReportSchema,
+}) satisfies z.ZodType<ClusterImportView>;
 
 export type ClusterImport = z.infer<typeof clusterImportSchema>;
 

@@ -46,15 +46,13 @@ export type ObjectReport = ImportReport['objects'][number];
 
 /** A cluster import also says what it read but left in the cluster, and which kinds it could not list. */
 export const clusterImportReportSchema = importReportSchema.extend({
-  skipped: z
-    .array(
-      z.object({
-        object: z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), namespace: z.string().optional() }),
-        reason: z.string(),
-      }),
-    )
-    .default([]),
-  unlisted: z.array(z.object({ apiVersion: z.string(), kind: z.string(), reason: z.string() })).default([]),
+  skipped: z.array(
+    z.object({
+      object: z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), namespace: z.string().optional() }),
+      reason: z.string(),
+    }),
+  ),
+  unlisted: z.array(z.object({ apiVersion: z.string(), kind: z.string(), reason: z.string() })),
 });
 
 export type ClusterImportReport = z.infer<typeof clusterImportReportSchema>;

@@ -44,11 +44,18 @@ export function PlanList({ objects }: { objects: PlannedObject[] }) {
                   {objectName(planned)}
                 </Text>
               </Group>
-              {planned.failure && (
-                <Badge color="red" variant="filled">
-                  cannot apply
-                </Badge>
-              )}
+              <Group gap="xs" wrap="nowrap">
+                {planned.rollsPods && (
+                  <Badge color="orange" variant="light" data-rolls-pods>
+                    pods roll
+                  </Badge>
+                )}
+                {planned.failure && (
+                  <Badge color="red" variant="filled">
+                    cannot apply
+                  </Badge>
+                )}
+              </Group>
             </Group>
           </Accordion.Control>
           <Accordion.Panel>
@@ -58,6 +65,7 @@ export function PlanList({ objects }: { objects: PlannedObject[] }) {
                 {planned.owner ? ` (it belongs to ${planned.owner} now)` : ''}.
                 {planned.note ? ` ${sentence(planned.note)}` : ''}
               </Text>
+              {planned.rollsPodsReason && <Text size="sm">{sentence(planned.rollsPodsReason)}</Text>}
               {planned.failure && (
                 <Text size="sm" c="red">
                   {planned.failure.path && <Code>{planned.failure.path}</Code>} {sentence(planned.failure.message)}

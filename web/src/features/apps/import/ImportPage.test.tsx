@@ -66,6 +66,7 @@ const draft = {
   statusReason: null,
   revision: 1,
   appliedRevision: null,
+  adoptsOnDeploy: true,
   resourceCount: 1,
   createdAt: '2026-11-01T10:00:00Z',
   updatedAt: '2026-11-01T10:00:00Z',

@@ -492,6 +492,61 @@ describe('KubeChart in a browser', () => {
     });
   });
 
+  test('import from a cluster: objects made with kubectl become a draft whose deploy takes them over in place', async () => {
+    const { account } = await seededAccount('gina');
+    const labels = { app: 'ledger' };
+    const made = [
+      ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ledger' } }],
+      ['/api/v1/namespaces/ledger/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ledger-settings', labels }, data: { MODE: 'strict' } }],
+      [
+        '/apis/apps/v1/namespaces/ledger/deployments',
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'ledger', labels },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: labels },
+            template: { metadata: { labels }, spec: { containers: [{ name: 'ledger', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: 8080 }] }] } },
+          },
+        },
+      ],
+    ];
+    for (const [path, object] of made) {
+      const created = await cluster.request('POST', path, object);
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+    const deploymentPath = '/apis/apps/v1/namespaces/ledger/deployments/ledger';
+    const uid = (await cluster.get(deploymentPath)).body.metadata.uid;
+
+    await inFreshPage(async ({ page }) => {
+      await logIn(page, account);
+      await importPage.open(page, 'cluster');
+      await page.waitForFunction(() => [...document.querySelectorAll('input')].some((i) => i.labels?.[0]?.textContent?.startsWith('Cluster') && i.value === 'test'));
+      await page.getByRole('combobox', { name: 'Namespace' }).click();
+      await page.getByRole('option', { name: 'ledger' }).click();
+      await field(page, 'Application name').fill('ledger');
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await page.getByRole('heading', { name: 'Import ledger' }).waitFor({ timeout: 30_000 });
+      assert.equal((await importPage.object(page, 'Deployment/ledger')).outcome, 'form');
+      assert.equal((await importPage.object(page, 'ConfigMap/ledger-settings')).outcome, 'form');
+      await screenshot(page, 'import-cluster-report');
+
+      await page.getByRole('link', { name: 'Review and deploy' }).click();
+      await page.waitForURL(/\/apps\/[^/]+\/review$/);
+      const id = new URL(page.url()).pathname.split('/')[2];
+      assert.ok((await reviewPage.actions(page)).includes('adopt'), 'the imported objects are adopted');
+      await page.getByText('Imported from the cluster').waitFor();
+      await screenshot(page, 'import-cluster-review');
+      await reviewPage.deploy(page, id);
+      await detailPage.waitForStatus(page, 'ready');
+    });
+
+    const live = (await cluster.get(deploymentPath)).body;
+    assert.equal(live.metadata.uid, uid, 'the Deployment was taken over, not recreated');
+    assert.equal(live.metadata.labels['app.kubernetes.io/managed-by'], 'kubechart');
+  });
+
   for (const theme of ['light', 'dark']) {
     test(`every page in the ${theme} theme: screenshot and no serious accessibility violation`, async () => {
       await inFreshPage(

@@ -1,6 +1,13 @@
-//! Helpers shared by the integration tests: the example AppSpecs.
+//! Helpers shared by the integration tests: the example AppSpecs, and what an imported object
+//! must render back as.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use kubechart_manifest::import::{Imported, Outcome, without_server_fields};
+use kubechart_manifest::{
+    APPLYSET_PART_OF_LABEL, ApplySet, COMPONENT_LABEL, INSTANCE_LABEL, MANAGED_BY_LABEL,
+    NAME_LABEL, PART_OF_LABEL,
+};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 pub fn examples_dir() -> PathBuf {
@@ -33,4 +40,89 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect()
+}
+
+const CLUSTER_SCOPED: [&str; 4] = [
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "PersistentVolume",
+];
+
+/// What an input object must look like after import and render: without server-managed fields,
+/// in the app's namespace, with KubeChart's labels wherever it has no label of the same key, and
+/// (for form entries) on the pod templates that may change.
+pub fn oracle(object: &Value, outcome: Outcome, imported: &Imported) -> Value {
+    let spec = &imported.spec;
+    let mut object = without_server_fields(object);
+    let kind = object["kind"].as_str().unwrap().to_owned();
+    let name = object["metadata"]["name"].as_str().unwrap().to_owned();
+    let instance = spec.instance.clone().unwrap_or_else(|| spec.name.clone());
+    let common = json!({
+        NAME_LABEL: spec.name, INSTANCE_LABEL: instance,
+        PART_OF_LABEL: spec.part_of.clone().unwrap_or_else(|| spec.name.clone()),
+        MANAGED_BY_LABEL: "kubechart",
+    });
+    let mut with_component = common.clone();
+    with_component[COMPONENT_LABEL] = json!(name);
+    let add = |object: &mut Value, pointer: &str, labels: &Value| {
+        let meta = object.pointer_mut(pointer).unwrap();
+        if meta.get("labels").is_none() {
+            meta["labels"] = json!({});
+        }
+        for (key, value) in labels.as_object().unwrap() {
+            if meta["labels"].get(key).is_none() {
+                meta["labels"][key] = value.clone();
+            }
+        }
+    };
+    let form = outcome == Outcome::Form;
+    add(
+        &mut object,
+        "/metadata",
+        if form && kind == "Pod" {
+            &with_component
+        } else {
+            &common
+        },
+    );
+    object["metadata"]["labels"][APPLYSET_PART_OF_LABEL] =
+        json!(ApplySet::of_app(&spec.name, &spec.namespace).id);
+    // The object changes hands whoever managed it before.
+    object["metadata"]["labels"][MANAGED_BY_LABEL] = json!("kubechart");
+    if CLUSTER_SCOPED.contains(&kind.as_str()) {
+        object["metadata"]
+            .as_object_mut()
+            .unwrap()
+            .remove("namespace");
+    } else {
+        object["metadata"]["namespace"] = json!(spec.namespace);
+    }
+    if form {
+        match kind.as_str() {
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" => {
+                ensure(&mut object, "/spec/template", "metadata");
+                add(&mut object, "/spec/template/metadata", &common);
+            }
+            "CronJob" => {
+                ensure(&mut object, "/spec/jobTemplate", "metadata");
+                add(&mut object, "/spec/jobTemplate/metadata", &common);
+                ensure(&mut object, "/spec/jobTemplate/spec/template", "metadata");
+                add(
+                    &mut object,
+                    "/spec/jobTemplate/spec/template/metadata",
+                    &with_component,
+                );
+            }
+            _ => {}
+        }
+    }
+    object
+}
+
+fn ensure(object: &mut Value, pointer: &str, field: &str) {
+    let parent = object.pointer_mut(pointer).unwrap();
+    if parent.get(field).is_none() {
+        parent[field] = json!({});
+    }
 }

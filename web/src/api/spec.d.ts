@@ -242,8 +242,11 @@ export interface components {
         PullPolicy: "Always" | "IfNotPresent" | "Never";
         /** Container port */
         PortSpec: {
-            /** @description Name (IANA service name: at most 15 lowercase letters, digits and '-', at least one letter). */
-            name: string;
+            /**
+             * @description Name (IANA service name: at most 15 lowercase letters, digits and '-', at least one letter);
+             *     needed only where a Service or probe refers to the port by name.
+             */
+            name?: string | null;
             /**
              * Format: int64
              * @description Port number (1-65535).
@@ -795,7 +798,10 @@ export interface components {
         ServiceType: "ClusterIP" | "NodePort" | "LoadBalancer" | "Headless";
         /** Service port */
         ServicePortSpec: {
-            /** @description Port name; defaults to the target container port name. */
+            /**
+             * @description Port name; defaults to the target container port's name. A Service with one port may
+             *     leave it unnamed (a port targeted by number has no name unless given one).
+             */
             name?: string | null;
             /**
              * Format: int64
@@ -804,7 +810,8 @@ export interface components {
             port: number;
             /**
              * Target container port
-             * @description Name of a container port of the workload; the protocol comes from it.
+             * @description Name of a container port of the workload, or its number written as text (`"8080"`); the
+             *     protocol comes from the container port.
              */
             targetPort: string;
             /**

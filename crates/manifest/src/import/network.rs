@@ -23,19 +23,16 @@ pub(super) fn service(object: &Value, known: &Known) -> Option<ServiceSpec> {
     };
     let selector = string_map(object, "/spec/selector");
     let workload = known.workload_selected_by(&selector);
-    let container_ports: Vec<(String, i64)> = workload
-        .iter()
-        .flat_map(|w| w.containers.iter().flat_map(|c| &c.ports))
-        .map(|p| (p.name.clone(), p.container_port))
-        .collect();
     let ports = items(object, "/spec/ports")
         .iter()
         .map(|port| {
             let number = int(port, "/port").unwrap_or_default();
+            // As written: a container port's name, or a number (the Service port's own when
+            // absent), which renders as a number again.
             let target = match port.get("targetPort") {
                 Some(Value::String(name)) => name.clone(),
-                Some(Value::Number(n)) => by_number(&container_ports, n.as_i64()),
-                _ => by_number(&container_ports, Some(number)),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => number.to_string(),
             };
             ServicePortSpec {
                 name: text(port, "/name"),
@@ -52,16 +49,6 @@ pub(super) fn service(object: &Value, known: &Known) -> Option<ServiceSpec> {
         ports,
         annotations: string_map(object, "/metadata/annotations"),
     })
-}
-
-/// The name of the container port with this number; the number itself when none has it, which
-/// validation then reports.
-fn by_number(ports: &[(String, i64)], number: Option<i64>) -> String {
-    ports
-        .iter()
-        .find(|(_, n)| Some(*n) == number)
-        .map(|(name, _)| name.clone())
-        .unwrap_or_else(|| number.unwrap_or_default().to_string())
 }
 
 pub(super) fn ingress(object: &Value, known: &Known) -> IngressSpec {

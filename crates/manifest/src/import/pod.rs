@@ -28,12 +28,11 @@ fn container(c: &Value, pod: &Value, claim_templates: &[String]) -> ContainerSpe
         command: strings(c, "/command"),
         args: strings(c, "/args"),
         working_dir: text(c, "/workingDir"),
-        // Unnamed ports cannot be referred to by name; the override keeps them.
         ports: items(c, "/ports")
             .iter()
             .filter_map(|p| {
                 Some(PortSpec {
-                    name: text(p, "/name")?,
+                    name: text(p, "/name"),
                     container_port: int(p, "/containerPort")?,
                     protocol: choice(p, "/protocol").unwrap_or_default(),
                 })

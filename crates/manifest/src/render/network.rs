@@ -83,13 +83,16 @@ fn service(refs: &Refs, spec: &ServiceSpec) -> core::Service {
         .map(|port| {
             let protocol = container_ports
                 .iter()
-                .find(|p| p.name == port.target_port)
+                .find(|p| port.targets(p))
                 .map(|p| p.protocol)
                 .unwrap_or_default();
             core::ServicePort {
-                name: Some(port.port_name().to_owned()),
+                name: port.port_name().map(str::to_owned),
                 port: port.port as i32,
-                target_port: Some(IntOrString::String(port.target_port.clone())),
+                target_port: Some(match port.target_number() {
+                    Some(number) => IntOrString::Int(number as i32),
+                    None => IntOrString::String(port.target_port.clone()),
+                }),
                 protocol: Some(protocol.as_str().to_owned()),
                 node_port: port.node_port.map(|n| n as i32),
                 ..Default::default()
@@ -143,7 +146,10 @@ pub(super) fn backend_target(
     // A number stays a number; a name (or the default) is the port's name.
     let reference = match (port, chosen) {
         (Some(PortRef::Number(n)), _) => Some(PortRef::Number(*n)),
-        (_, Some(chosen)) => Some(PortRef::Name(chosen.port_name().to_owned())),
+        (_, Some(chosen)) => Some(match chosen.port_name() {
+            Some(name) => PortRef::Name(name.to_owned()),
+            None => PortRef::Number(chosen.port),
+        }),
         (other, None) => other.cloned(),
     };
     (refs.service_name(spec), reference, chosen.map(|p| p.port))

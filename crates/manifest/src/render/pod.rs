@@ -106,7 +106,7 @@ fn container(spec: &ContainerSpec) -> core::Container {
             spec.ports
                 .iter()
                 .map(|p| core::ContainerPort {
-                    name: Some(p.name.clone()),
+                    name: p.name.clone(),
                     container_port: p.container_port as i32,
                     protocol: Some(p.protocol.as_str().to_owned()),
                     ..Default::default()

@@ -110,8 +110,10 @@ impl Protocol {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PortSpec {
-    /// Name (IANA service name: at most 15 lowercase letters, digits and '-', at least one letter).
-    pub name: String,
+    /// Name (IANA service name: at most 15 lowercase letters, digits and '-', at least one letter);
+    /// needed only where a Service or probe refers to the port by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Port number (1-65535).
     pub container_port: i64,
     /// # Protocol

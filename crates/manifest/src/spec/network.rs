@@ -45,14 +45,16 @@ pub struct ServiceSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServicePortSpec {
-    /// Port name; defaults to the target container port name.
+    /// Port name; defaults to the target container port's name. A Service with one port may
+    /// leave it unnamed (a port targeted by number has no name unless given one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Port the Service listens on.
     pub port: i64,
     /// # Target container port
     ///
-    /// Name of a container port of the workload; the protocol comes from it.
+    /// Name of a container port of the workload, or its number written as text (`"8080"`); the
+    /// protocol comes from the container port.
     pub target_port: String,
     /// Node port (NodePort, LoadBalancer): 30000-32767, allocated when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,9 +62,27 @@ pub struct ServicePortSpec {
 }
 
 impl ServicePortSpec {
-    /// The Service port's name.
-    pub fn port_name(&self) -> &str {
-        self.name.as_deref().unwrap_or(&self.target_port)
+    /// The Service port's name: its own, or the target container port's; `None` for an unnamed
+    /// port that targets a container port by number.
+    pub fn port_name(&self) -> Option<&str> {
+        match &self.name {
+            Some(name) => Some(name),
+            None if self.target_number().is_some() => None,
+            None => Some(&self.target_port),
+        }
+    }
+
+    /// The target container port's number, when it is given by number.
+    pub fn target_number(&self) -> Option<i64> {
+        self.target_port.parse().ok()
+    }
+
+    /// Whether a container port is this port's target (by name, or by number).
+    pub fn targets(&self, port: &crate::spec::PortSpec) -> bool {
+        match self.target_number() {
+            Some(number) => port.container_port == number,
+            None => port.name.as_deref() == Some(self.target_port.as_str()),
+        }
     }
 
     /// Whether a reference means this port: its name, or its number (also written as text,
@@ -71,7 +91,8 @@ impl ServicePortSpec {
         match reference {
             PortRef::Number(number) => self.port == *number,
             PortRef::Name(name) => {
-                self.port_name() == name || name.parse::<i64>().is_ok_and(|n| n == self.port)
+                self.port_name() == Some(name.as_str())
+                    || name.parse::<i64>().is_ok_and(|n| n == self.port)
             }
         }
     }

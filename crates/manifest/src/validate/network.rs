@@ -2,7 +2,7 @@
 
 use super::{Validator, names, net};
 use crate::spec::{PathMatchType, PathType, PortRef, RateLimitKind, ServiceSpec, ServiceType};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn check(v: &mut Validator) {
     services(v);
@@ -45,7 +45,10 @@ fn service_ref(v: &mut Validator, at: &str, service: Option<&str>, port: Option<
         let listed: Vec<String> = spec
             .ports
             .iter()
-            .map(|p| format!("{} ({})", p.port_name(), p.port))
+            .map(|p| match p.port_name() {
+                Some(name) => format!("{name} ({})", p.port),
+                None => p.port.to_string(),
+            })
             .collect();
         let wanted = match port {
             PortRef::Number(number) => format!("no port {number}"),
@@ -84,22 +87,37 @@ fn service_ports(v: &mut Validator, at: &str, service: &ServiceSpec) {
     }
     let workload = v.refs.service_workload(service);
     let mut seen = BTreeSet::new();
-    v.unique(
-        &format!("{at}.ports"),
-        "name",
-        service.ports.iter().map(|p| p.port_name().to_owned()),
-    );
+    let mut names_seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (p, port) in service.ports.iter().enumerate() {
         let path = format!("{at}.ports[{p}]");
-        v.check(format!("{path}.name"), names::port_name(port.port_name()));
+        match port.port_name() {
+            Some(name) => {
+                v.check(format!("{path}.name"), names::port_name(name));
+                if let Some(previous) = names_seen.insert(name, p) {
+                    v.error(
+                        format!("{path}.name"),
+                        format!("'{name}' is already used by {at}.ports[{previous}]"),
+                    );
+                }
+            }
+            // Kubernetes names ports only when there are several.
+            None if service.ports.len() > 1 => v.error(
+                format!("{path}.name"),
+                "is required when the Service has several ports",
+            ),
+            None => {}
+        }
         v.port_number(format!("{path}.port"), port.port);
         let target = workload.and_then(|w| {
             w.containers
                 .iter()
                 .flat_map(|c| &c.ports)
-                .find(|cp| cp.name == port.target_port)
+                .find(|cp| port.targets(cp))
         });
-        if let Some(workload) = workload
+        if let Some(number) = port.target_number() {
+            // A number need not be declared by the container (Kubernetes does not ask it to be).
+            v.port_number(format!("{path}.targetPort"), number);
+        } else if let Some(workload) = workload
             && target.is_none()
         {
             v.error(

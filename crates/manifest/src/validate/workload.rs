@@ -70,10 +70,11 @@ fn workload(v: &mut Validator, at: &str, w: &WorkloadSpec) {
             let path = format!("{at}.{list}[{i}]");
             self::container(v, &path, w, container, is_init);
             for (p, port) in container.ports.iter().enumerate() {
-                if let Some(previous) = port_names.insert(port.name.clone(), path.clone()) {
+                let Some(name) = &port.name else { continue };
+                if let Some(previous) = port_names.insert(name.clone(), path.clone()) {
                     v.error(
                         format!("{path}.ports[{p}].name"),
-                        format!("'{}' is already used in {previous}", port.name),
+                        format!("'{name}' is already used in {previous}"),
                     );
                 }
             }
@@ -357,10 +358,9 @@ fn container(v: &mut Validator, at: &str, w: &WorkloadSpec, c: &ContainerSpec, i
     }
     let mut seen_ports = BTreeSet::new();
     for (p, port) in c.ports.iter().enumerate() {
-        v.check(
-            format!("{at}.ports[{p}].name"),
-            names::port_name(&port.name),
-        );
+        if let Some(name) = &port.name {
+            v.check(format!("{at}.ports[{p}].name"), names::port_name(name));
+        }
         v.port_number(
             format!("{at}.ports[{p}].containerPort"),
             port.container_port,
@@ -647,7 +647,7 @@ fn probe(v: &mut Validator, at: &str, c: &ContainerSpec, p: &ProbeSpec, single_s
     }
     let port = |v: &mut Validator, path: String, port: &PortRef| match port {
         PortRef::Number(n) => v.port_number(path, *n),
-        PortRef::Name(name) if !c.ports.iter().any(|p| p.name == *name) => {
+        PortRef::Name(name) if !c.ports.iter().any(|p| p.name.as_ref() == Some(name)) => {
             v.error(
                 path,
                 format!("container '{}' has no port named '{name}'", c.name),

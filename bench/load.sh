@@ -20,7 +20,9 @@ trap cleanup EXIT
 
 echo "binary: $BIN ($(du -h "$BIN" | cut -f1))"
 started=$(date +%s%N)
-KUBECHART_ADDR="127.0.0.1:$PORT" KUBECHART_DATA_DIR="$DATA" RUST_LOG=warn "$BIN" serve &
+# The login throttle is opened wide so that the login figure measures Argon2id behind its semaphore.
+KUBECHART_LOGIN_BURST_PER_ADDRESS=1000000 KUBECHART_LOGIN_BURST_PER_USERNAME=1000000 \
+  KUBECHART_ADDR="127.0.0.1:$PORT" KUBECHART_DATA_DIR="$DATA" RUST_LOG=warn "$BIN" serve &
 SERVER=$!
 until curl -fs "$BASE/readyz" >/dev/null; do
   kill -0 "$SERVER" 2>/dev/null || { echo "server exited" >&2; exit 1; }
@@ -46,6 +48,11 @@ print('wrk.headers["Content-Type"] = "application/json"')
 print(f'wrk.headers["Authorization"] = "Bearer {sys.argv[2]}"')
 print(f"wrk.body = {json.dumps(body)}")
 PY
+cat > "$SCRIPTS/login.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"username":"bench","password":"bench-password-123"}'
+LUA
 echo
 load() { # load LABEL PATH [wrk script]
   echo "== $1 ($CONNECTIONS connections, $DURATION)"
@@ -55,4 +62,5 @@ load() { # load LABEL PATH [wrk script]
 load "GET /healthz" /healthz
 load "GET /api/v1/auth/me (token check + account lookup)" /api/v1/auth/me "$SCRIPTS/me.lua"
 load "POST /api/v1/render (examples/web-ingress.yaml)" /api/v1/render "$SCRIPTS/render.lua"
+load "POST /api/v1/auth/login (Argon2id, one hash per core at a time)" /api/v1/auth/login "$SCRIPTS/login.lua"
 echo "RSS after load: $(awk '/VmRSS/ {print $2 " " $3}' "/proc/$SERVER/status")"

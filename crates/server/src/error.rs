@@ -342,6 +342,9 @@ fn adoption_field(object: &PlannedObject) -> FieldError {
     )
 }
 
+/// The Retry-After of a 503 for a database that is away or busy.
+const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 2;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -372,12 +375,18 @@ impl IntoResponse for ApiError {
                 },
             },
         };
+        let retry_after = match &self {
+            Self::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
+            // The database is away or its pool is exhausted: a retry soon is the right move, and
+            // a client that honours the header spreads the retries instead of hammering.
+            Self::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECONDS),
+            _ => None,
+        };
         let mut response = (status, axum::Json(body)).into_response();
-        if let Self::RateLimited { retry_after } = self {
-            let seconds = retry_after.as_secs().max(1).to_string();
-            if let Ok(value) = HeaderValue::from_str(&seconds) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let Some(Ok(value)) =
+            retry_after.map(|seconds| HeaderValue::from_str(&seconds.to_string()))
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }
@@ -506,6 +515,13 @@ mod tests {
                 .unwrap()
                 .contains("connection refused")
         );
+    }
+
+    #[test]
+    fn a_database_away_or_busy_asks_for_a_retry() {
+        let response = ApiError::Unavailable(anyhow::anyhow!("pool timed out")).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "2");
     }
 
     #[tokio::test]

@@ -11,7 +11,7 @@ mod common;
 mod deploying;
 
 use common::process::{ServerProcess, WithLog, database};
-use common::{Backend, password_of, poll_until, serve_args};
+use common::{Backend, call_at, password_of, poll_until, serve_args};
 use deploying::{OPERATION_DEADLINE, ca_pem};
 use k8s_openapi::api::apps::v1::Deployment as KubeDeployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Service};
@@ -98,20 +98,7 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    call_at(&reqwest::Client::new(), base, method, path, token, body).await
 }
 
 /// Registers a user and the test cluster, and creates the app; returns the user's token and

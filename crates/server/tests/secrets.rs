@@ -10,7 +10,7 @@ mod deploying;
 
 use base64::Engine as _;
 use common::process::{ServerProcess, database};
-use common::{Backend, poll_until};
+use common::{Backend, call_at, poll_until};
 use deploying::{OPERATION_DEADLINE, ca_pem, shop_app};
 use kubechart_testcluster::{Options, TestCluster};
 use reqwest::{Method, StatusCode};
@@ -37,22 +37,10 @@ impl Recorder {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        self.seen.push_str(&text);
+        let (status, answer) = call_at(&self.http, &self.base, method, path, token, body).await;
+        self.seen.push_str(&answer.to_string());
         self.seen.push('\n');
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, answer)
     }
 }
 

@@ -14,7 +14,13 @@ const looks: Record<LiveState, { color: string; label: string }> = {
 export function HealthBadge({ state }: { state: LiveState }) {
   const { color, label } = looks[state];
   return (
-    <Badge color={color} variant={state === 'Untracked' ? 'outline' : 'light'} data-health={state}>
+    // At least as wide as its words, so that a narrow table column widens instead of cutting them.
+    <Badge
+      color={color}
+      variant={state === 'Untracked' ? 'outline' : 'light'}
+      miw="max-content"
+      data-health={state}
+    >
       {label}
     </Badge>
   );

@@ -21,23 +21,6 @@ use support::oracle;
 
 const CASES: u32 = 64;
 
-fn schemas_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KUBECHART_SCHEMAS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/k8s-schemas")
-        });
-    if dir.join("openapi-v3").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "import-from-schemas test skipped: {} not found (set KUBECHART_SCHEMAS_DIR)",
-            dir.display()
-        );
-        None
-    }
-}
-
 /// The Kubernetes OpenAPI v3 components, merged over all documents, and the schema name of
 /// each "apiVersion/kind".
 struct Schemas {
@@ -61,19 +44,7 @@ impl Schemas {
                 .into_iter()
                 .flatten()
             {
-                for gvk in schema["x-kubernetes-group-version-kind"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                {
-                    let group = gvk["group"].as_str().unwrap_or_default();
-                    let version = gvk["version"].as_str().unwrap_or_default();
-                    let api_version = if group.is_empty() {
-                        version.to_owned()
-                    } else {
-                        format!("{group}/{version}")
-                    };
-                    let key = format!("{api_version}/{}", gvk["kind"].as_str().unwrap_or_default());
+                for key in support::kinds_of(schema) {
                     by_kind.entry(key).or_insert_with(|| name.clone());
                 }
                 components
@@ -586,7 +557,9 @@ fn check(objects: &[Value]) -> Result<Option<Outcome>, TestCaseError> {
 
 #[test]
 fn objects_built_from_the_upstream_schemas_render_back_after_import() {
-    let Some(dir) = schemas_dir() else { return };
+    let Some(dir) = support::schemas_dir("import-from-schemas test", &["openapi-v3"]) else {
+        return;
+    };
     let schemas = Schemas::load(&dir);
     let mut failures = Vec::new();
     for kind in KINDS {

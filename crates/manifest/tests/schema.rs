@@ -9,24 +9,6 @@ use kubechart_manifest::{RenderOptions, parse_spec, render};
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
-
-fn schemas_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KUBECHART_SCHEMAS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/k8s-schemas")
-        });
-    if dir.join("openapi-v3").is_dir() && dir.join("crds").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "schema test skipped: {} not found (set KUBECHART_SCHEMAS_DIR)",
-            dir.display()
-        );
-        None
-    }
-}
 
 /// Schemas by "apiVersion/kind", each with the `components.schemas` its `$ref`s resolve against.
 struct Schemas {
@@ -48,19 +30,7 @@ impl Schemas {
                     .unwrap_or_default(),
             );
             for schema in components.values() {
-                for gvk in schema["x-kubernetes-group-version-kind"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                {
-                    let group = gvk["group"].as_str().unwrap_or_default();
-                    let version = gvk["version"].as_str().unwrap_or_default();
-                    let api_version = if group.is_empty() {
-                        version.to_owned()
-                    } else {
-                        format!("{group}/{version}")
-                    };
-                    let key = format!("{api_version}/{}", gvk["kind"].as_str().unwrap_or_default());
+                for key in support::kinds_of(schema) {
                     by_kind
                         .entry(key)
                         .or_insert_with(|| (schema.clone(), components.clone()));
@@ -255,7 +225,9 @@ impl Schemas {
 
 #[test]
 fn every_rendered_example_matches_the_upstream_schemas() {
-    let Some(dir) = schemas_dir() else { return };
+    let Some(dir) = support::schemas_dir("schema test", &["openapi-v3", "crds"]) else {
+        return;
+    };
     let schemas = Schemas::load(&dir);
     let mut problems = Vec::new();
     let mut checked = 0;
@@ -277,7 +249,9 @@ fn every_rendered_example_matches_the_upstream_schemas() {
 
 #[test]
 fn the_validator_rejects_unknown_and_mistyped_fields() {
-    let Some(dir) = schemas_dir() else { return };
+    let Some(dir) = support::schemas_dir("schema test", &["openapi-v3", "crds"]) else {
+        return;
+    };
     let schemas = Schemas::load(&dir);
     let (_, text) = support::examples()
         .into_iter()

@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: the example AppSpecs, and what an imported object
-//! must render back as.
+//! Helpers shared by the integration tests: the example AppSpecs, what an imported object must
+//! render back as, and where the upstream schemas are and which kinds they describe.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use kubechart_manifest::import::{Imported, Outcome, without_server_fields};
@@ -125,4 +125,42 @@ fn ensure(object: &mut Value, pointer: &str, field: &str) {
     if parent.get(field).is_none() {
         parent[field] = json!({});
     }
+}
+
+/// The upstream schemas (`../shared/k8s-schemas`, or `KUBECHART_SCHEMAS_DIR`) when every one of
+/// `parts` is there; otherwise `None` after a notice that `test` is skipped.
+pub fn schemas_dir(test: &str, parts: &[&str]) -> Option<PathBuf> {
+    let dir = std::env::var_os("KUBECHART_SCHEMAS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/k8s-schemas")
+        });
+    if parts.iter().all(|part| dir.join(part).is_dir()) {
+        Some(dir)
+    } else {
+        println!(
+            "{test} skipped: {} not found (set KUBECHART_SCHEMAS_DIR)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// The "apiVersion/kind" keys an OpenAPI component schema stands for.
+pub fn kinds_of(schema: &Value) -> Vec<String> {
+    schema["x-kubernetes-group-version-kind"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|gvk| {
+            let group = gvk["group"].as_str().unwrap_or_default();
+            let version = gvk["version"].as_str().unwrap_or_default();
+            let kind = gvk["kind"].as_str().unwrap_or_default();
+            if group.is_empty() {
+                format!("{version}/{kind}")
+            } else {
+                format!("{group}/{version}/{kind}")
+            }
+        })
+        .collect()
 }

@@ -11,12 +11,14 @@ import { ApiError, errorMessage } from '../../../lib/http';
 import { useCreateDeployment, useUpdateDeployment } from '../api/deployments';
 import { clearDraft, writeDraft } from './draft';
 import { pruneCleared } from './prune';
+import { AccessSection } from './sections/AccessSection';
+import { AdvancedSection } from './sections/AdvancedSection';
 import { BasicsSection } from './sections/BasicsSection';
 import { ConfigSection } from './sections/ConfigSection';
 import { NetworkingSection } from './sections/NetworkingSection';
 import { StorageSection } from './sections/StorageSection';
+import { TlsSection } from './sections/TlsSection';
 import { WorkloadsSection } from './sections/WorkloadsSection';
-import { YamlOnlySection } from './sections/YamlOnlySection';
 import { sections, type SectionId } from './sections';
 import { PreviewPanel } from './PreviewPanel';
 import { useLivePreview } from './useLivePreview';
@@ -151,21 +153,9 @@ export function AppEditor({
     config: <ConfigSection />,
     storage: <StorageSection clusterId={clusterId} />,
     networking: <NetworkingSection />,
-    tls: <YamlOnlySection fields={[{ path: 'certificates', label: 'Certificates (cert-manager)' }]} onOpenYaml={() => setView('yaml')} />,
-    access: (
-      <YamlOnlySection
-        fields={[
-          { path: 'serviceAccounts', label: 'ServiceAccounts' },
-          { path: 'roles', label: 'Roles' },
-          { path: 'clusterRoles', label: 'ClusterRoles' },
-          { path: 'roleBindings', label: 'RoleBindings' },
-          { path: 'clusterRoleBindings', label: 'ClusterRoleBindings' },
-          { path: 'resourceQuota', label: 'ResourceQuota' },
-        ]}
-        onOpenYaml={() => setView('yaml')}
-      />
-    ),
-    advanced: <YamlOnlySection fields={[{ path: 'overrides', label: 'Overrides (JSON merge patches)' }]} onOpenYaml={() => setView('yaml')} />,
+    tls: <TlsSection clusterId={clusterId} />,
+    access: <AccessSection />,
+    advanced: <AdvancedSection objects={preview.result?.objects ?? []} />,
   };
   const current = sections.find((s) => s.id === section)!;
   const pending = create.isPending || update.isPending;

@@ -1,0 +1,91 @@
+import { Autocomplete, TagsInput, type ComboboxData } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { describe } from './FieldWarning';
+import { monospaceInput } from './fields';
+import { useBoundField } from './useBoundField';
+
+interface BaseProps {
+  /** The form path, e.g. `roles.0.rules.1.verbs`. */
+  name: string;
+  label: string;
+  description?: ReactNode;
+  required?: boolean;
+  placeholder?: string;
+}
+
+/**
+ * A list of short strings offering common choices (verbs, resources, hosts) while still taking any typed
+ * value. Clearing it removes the field unless `keepEmpty` (a required list is sent as `[]`). `emptyAs`
+ * names the empty string where it is a real value (the core API group `""`), since a tag cannot be empty.
+ * `onAdd` hears the values just added, for fields that follow from them.
+ */
+export function ChoiceListField({
+  data,
+  placeholder,
+  emptyAs,
+  keepEmpty = false,
+  onAdd,
+  ...props
+}: BaseProps & {
+  data: ComboboxData;
+  emptyAs?: string;
+  keepEmpty?: boolean;
+  onAdd?: (added: string[]) => void;
+}) {
+  const { field, error, warning } = useBoundField(props.name);
+  const stored = Array.isArray(field.value) ? (field.value as string[]) : [];
+  const shown = emptyAs === undefined ? stored : stored.map((value) => (value === '' ? emptyAs : value));
+  return (
+    <TagsInput
+      label={props.label}
+      description={describe(props.description, warning)}
+      required={props.required}
+      placeholder={placeholder}
+      name={field.name}
+      ref={field.ref}
+      data={data}
+      value={shown}
+      onChange={(next) => {
+        const values = emptyAs === undefined ? next : next.map((value) => (value === emptyAs ? '' : value));
+        field.onChange(values.length === 0 && !keepEmpty ? undefined : values);
+        const added = values.filter((value) => !stored.includes(value));
+        if (added.length > 0) onAdd?.(added);
+      }}
+      onBlur={field.onBlur}
+      error={error}
+      styles={monospaceInput}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}
+
+/**
+ * One short string, typed or picked from what is known (the cluster's issuers, the app's roles). The
+ * choices only help: a value outside them is kept, since the cluster or the app may not have it yet.
+ * When `optional`, clearing it removes the field.
+ */
+export function SuggestField({
+  data,
+  placeholder,
+  optional = false,
+  ...props
+}: BaseProps & { data: ComboboxData; optional?: boolean }) {
+  const { field, error, warning } = useBoundField(props.name);
+  return (
+    <Autocomplete
+      label={props.label}
+      description={describe(props.description, warning)}
+      required={props.required}
+      placeholder={placeholder}
+      name={field.name}
+      ref={field.ref}
+      data={data}
+      value={typeof field.value === 'string' ? field.value : ''}
+      onChange={(value) => field.onChange(optional && value === '' ? undefined : value)}
+      onBlur={field.onBlur}
+      error={error}
+      styles={monospaceInput}
+      comboboxProps={{ withinPortal: true }}
+    />
+  );
+}

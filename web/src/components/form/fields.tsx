@@ -1,7 +1,7 @@
 import { NumberInput, PasswordInput, Select, Switch, TagsInput, TextInput, type ComboboxItem } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { describe } from './FieldWarning';
-import { useBoundField } from './useBoundField';
+import { useBoundField, useShownText } from './useBoundField';
 
 /** Code-like values (names, images, quantities) in the monospace font; the label keeps the UI font. */
 export const monospaceInput = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
@@ -26,6 +26,7 @@ export function TextField({
   ...props
 }: BaseProps & { optional?: boolean; placeholder?: string; monospace?: boolean; secret?: boolean }) {
   const { field, error, warning } = useBoundField(props.name);
+  const [shown, setShown] = useShownText(field.value);
   const Input = secret ? PasswordInput : TextInput;
   return (
     <Input
@@ -35,9 +36,10 @@ export function TextField({
       placeholder={placeholder}
       name={field.name}
       ref={field.ref}
-      value={typeof field.value === 'string' || typeof field.value === 'number' ? String(field.value) : ''}
+      value={shown}
       onChange={(event) => {
         const value = event.currentTarget.value;
+        setShown(value);
         field.onChange(optional && value === '' ? undefined : value);
       }}
       onBlur={field.onBlur}
@@ -55,6 +57,7 @@ export function NumberField({
   ...props
 }: BaseProps & { min?: number; max?: number; placeholder?: string }) {
   const { field, error, warning } = useBoundField(props.name);
+  const [shown, setShown] = useShownText(field.value);
   return (
     <NumberInput
       label={props.label}
@@ -66,8 +69,11 @@ export function NumberField({
       min={min}
       max={max}
       allowDecimal={false}
-      value={typeof field.value === 'number' ? field.value : ''}
-      onChange={(value) => field.onChange(typeof value === 'number' ? value : undefined)}
+      value={shown === '' ? '' : Number(shown)}
+      onChange={(value) => {
+        setShown(typeof value === 'number' ? String(value) : '');
+        field.onChange(typeof value === 'number' ? value : undefined);
+      }}
       onBlur={field.onBlur}
       error={error}
     />
@@ -138,7 +144,7 @@ export function StringListField({ placeholder, ...props }: BaseProps & { placeho
 }
 
 // Kubernetes quantities: a decimal number with an optional SI or binary suffix (250m, 1.5, 512Mi, 2G).
-const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+export const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 /** A resource quantity (CPU, memory, storage), checked as it is typed; empty removes it. */
 export function QuantityField({ placeholder, ...props }: BaseProps & { placeholder?: string }) {
@@ -148,6 +154,7 @@ export function QuantityField({ placeholder, ...props }: BaseProps & { placehold
         ? true
         : 'Use a quantity such as 250m, 1, 512Mi or 2Gi',
   });
+  const [shown, setShown] = useShownText(field.value);
   return (
     <TextInput
       label={props.label}
@@ -156,9 +163,10 @@ export function QuantityField({ placeholder, ...props }: BaseProps & { placehold
       placeholder={placeholder}
       name={field.name}
       ref={field.ref}
-      value={typeof field.value === 'string' || typeof field.value === 'number' ? String(field.value) : ''}
+      value={shown}
       onChange={(event) => {
         const value = event.currentTarget.value.trim();
+        setShown(value);
         field.onChange(value === '' ? undefined : value);
       }}
       onBlur={field.onBlur}

@@ -13,7 +13,8 @@ const spec = {
   name: 'shop',
   namespace: 'shop',
   workloads: [{ name: 'web', kind: 'Deployment', replicas: 2, containers: [{ name: 'web', image: 'nginx:1.27' }] }],
-  // Nothing in the form shows these; they must survive every edit and every switch to YAML and back.
+  // Edited in other sections than the one the tests use; they must survive every edit and every switch
+  // to YAML and back.
   overrides: [{ kind: 'Deployment', name: 'web', patch: { spec: { minReadySeconds: 5 } } }],
   roles: [{ name: 'reader', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] }],
 } as unknown as AppSpec;

@@ -152,7 +152,7 @@ export function AppEditor({
     workloads: <WorkloadsSection />,
     config: <ConfigSection />,
     storage: <StorageSection clusterId={clusterId} />,
-    networking: <NetworkingSection />,
+    networking: <NetworkingSection clusterId={clusterId} />,
     tls: <TlsSection clusterId={clusterId} />,
     access: <AccessSection />,
     advanced: <AdvancedSection objects={preview.result?.objects ?? []} />,

@@ -2,7 +2,7 @@ import { Button, Group, SimpleGrid, Stack, Switch, TextInput } from '@mantine/co
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useController, useFormContext, useWatch } from 'react-hook-form';
-import { monospaceInput, TextField } from '../../../../../components/form/fields';
+import { monospaceInput, QUANTITY, TextField } from '../../../../../components/form/fields';
 import { describe } from '../../../../../components/form/FieldWarning';
 import { useFieldIssues } from '../../../../../lib/form/issues';
 import { sentence } from '../../../../../lib/http';
@@ -23,7 +23,6 @@ const COMMON_LIMITS: readonly { key: string; label: string; placeholder: string 
 const COMMON_KEYS = new Set(COMMON_LIMITS.map((limit) => limit.key));
 
 // Kubernetes quantities, as the form's quantity fields check them: 4, 250m, 1.5, 512Mi, 2G.
-const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const QUANTITY_HINT = 'Use a quantity such as 4, 500m or 8Gi';
 
 type Limits = Record<string, string>;

@@ -29,6 +29,7 @@ const editApplication = page(() => import('./features/apps/editor/EditorPage'), 
 const clusters = page(() => import('./features/clusters/components/ClustersPage'), 'ClustersPage');
 const profile = page(() => import('./features/profile/components/ProfilePage'), 'ProfilePage');
 const users = page(() => import('./features/users/components/UsersPage'), 'UsersPage');
+const audit = page(() => import('./features/audit/components/AuditPage'), 'AuditPage');
 
 export function AppRoutes() {
   return (
@@ -50,6 +51,7 @@ export function AppRoutes() {
           <Route path="profile" element={profile} />
           <Route element={<RequireAdmin />}>
             <Route path="users" element={users} />
+            <Route path="audit" element={audit} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

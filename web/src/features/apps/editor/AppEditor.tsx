@@ -34,15 +34,6 @@ export interface EditorStart {
 
 const DRAFT_DELAY_MS = 400;
 
-function useLeaveGuard(active: boolean) {
-  useEffect(() => {
-    if (!active) return undefined;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [active]);
-}
-
 /**
  * The application editor: one form state for the whole AppSpec, sections with their error counts, the
  * same spec as YAML, and the rendered manifests beside it. Saving creates or updates the record and
@@ -54,6 +45,7 @@ export function AppEditor({
   deployment,
   actions,
   onDiscardDraft,
+  onUnsavedChange,
 }: {
   start: EditorStart;
   draftKey: string;
@@ -61,6 +53,11 @@ export function AppEditor({
   /** More ways to start, shown beside Save (the new-application page offers import). */
   actions?: ReactNode;
   onDiscardDraft: () => void;
+  /**
+   * Whether the form holds changes not saved to the server, for the page's leave guard; told `false`
+   * before a successful save navigates to the review.
+   */
+  onUnsavedChange?: (unsaved: boolean) => void;
 }) {
   const navigate = useNavigate();
   const form = useForm<AppSpec>({ defaultValues: start.spec, mode: 'onChange' });
@@ -104,7 +101,7 @@ export function AppEditor({
     return () => subscription.unsubscribe();
   }, [form, touched]);
 
-  useLeaveGuard(changed);
+  useEffect(() => onUnsavedChange?.(changed), [changed, onUnsavedChange]);
 
   const issues: FormIssues = useMemo(
     () => ({ errors: [...saveErrors, ...preview.errors], warnings: preview.warnings }),
@@ -139,6 +136,7 @@ export function AppEditor({
         : await create.mutateAsync({ spec, clusterId });
       clearDraft(draftKey);
       setChanged(false);
+      onUnsavedChange?.(false);
       navigate(`/apps/${saved.id}/review`);
     } catch (error) {
       const fields = error instanceof ApiError ? error.fields : [];

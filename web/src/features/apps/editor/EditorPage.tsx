@@ -1,4 +1,4 @@
-import { Skeleton } from '@mantine/core';
+import { Button, Group, Modal, Skeleton, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useLocation, useParams, useSearchParams } from 'react-router';
 import type { AppSpec } from '../../../api/appspec';
@@ -12,6 +12,7 @@ import { clearDraft, readDraft } from './draft';
 import { importedSpecOf } from './imported';
 import { ImportMenu } from '../import/ImportMenu';
 import { loadTemplate } from './templates';
+import { useLeaveGuard, type LeaveGuard } from './useLeaveGuard';
 
 /** A new application starts with one Deployment running one container, the most common shape. */
 const blankSpec: AppSpec = {
@@ -26,6 +27,45 @@ function EditorSkeleton() {
       <Skeleton h={40} w="40%" />
       <Skeleton h={480} />
     </Loading>
+  );
+}
+
+/** How long after the last keystroke the editor writes its draft (AppEditor's delay), with a margin. */
+const DRAFT_SETTLE_MS = 600;
+
+/**
+ * Asks before unsaved changes are left behind, saying what becomes of them: the editor keeps them in
+ * this browser's storage (draft.ts) and offers them again when the same editor opens. `restoredBy`
+ * says which one. Storage can be full or disabled (the draft is then silently not written), so the
+ * dialog looks for the draft rather than promising it.
+ */
+function LeaveDialog({ guard, draftKey, restoredBy }: { guard: LeaveGuard; draftKey: string; restoredBy: string }) {
+  const [kept, setKept] = useState(true);
+  const { asking } = guard;
+  useEffect(() => {
+    if (!asking) return undefined;
+    const look = () => setKept(readDraft(draftKey) !== null);
+    look();
+    // A change made just before leaving is written a moment later.
+    const timer = window.setTimeout(look, DRAFT_SETTLE_MS);
+    return () => window.clearTimeout(timer);
+  }, [asking, draftKey]);
+  return (
+    <Modal opened={asking} onClose={guard.stay} title="Leave without saving?" centered>
+      <Text size="sm">
+        {kept
+          ? `Your changes stay as a local draft in this browser only, not on the server: ${restoredBy}`
+          : 'This browser could not keep a draft of your changes (its storage is full or turned off): leaving loses them.'}
+      </Text>
+      <Group justify="flex-end" mt="lg">
+        <Button variant="default" onClick={guard.stay} data-autofocus>
+          Stay on this page
+        </Button>
+        <Button color="red" onClick={guard.leave}>
+          Leave
+        </Button>
+      </Group>
+    </Modal>
   );
 }
 
@@ -44,6 +84,7 @@ export function NewApplicationPage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const source = useDeployment(from ?? '');
+  const guard = useLeaveGuard();
 
   useEffect(() => {
     if (!clusters.data || (from && !source.data)) return;
@@ -76,17 +117,25 @@ export function NewApplicationPage() {
   if (clusters.isError) return <ErrorState message={errorMessage(clusters.error)} onRetry={() => clusters.refetch()} />;
   if (start === null) return <EditorSkeleton />;
   return (
-    <AppEditor
-      key={generation}
-      start={start}
-      draftKey={draftKey}
-      actions={<ImportMenu />}
-      onDiscardDraft={() => {
-        clearDraft(draftKey);
-        setStart(null);
-        setGeneration((g) => g + 1);
-      }}
-    />
+    <>
+      <AppEditor
+        key={generation}
+        start={start}
+        draftKey={draftKey}
+        actions={<ImportMenu />}
+        onUnsavedChange={guard.setDirty}
+        onDiscardDraft={() => {
+          clearDraft(draftKey);
+          setStart(null);
+          setGeneration((g) => g + 1);
+        }}
+      />
+      <LeaveDialog
+        guard={guard}
+        draftKey={draftKey}
+        restoredBy="New application brings them back the next time you open it blank (not from a template, a copy or an import, which replace this draft once edited)."
+      />
+    </>
   );
 }
 
@@ -96,6 +145,7 @@ export function EditApplicationPage() {
   const deployment = useDeployment(id);
   const [generation, setGeneration] = useState(0);
   const draftKey = id;
+  const guard = useLeaveGuard();
   if (deployment.isPending) return <EditorSkeleton />;
   if (deployment.isError) return <ErrorState message={errorMessage(deployment.error)} onRetry={() => deployment.refetch()} />;
   const draft = readDraft(draftKey);
@@ -104,15 +154,23 @@ export function EditApplicationPage() {
     ? { spec: draft.spec, clusterId: draft.clusterId, restored: true }
     : { spec: deployment.data.spec as AppSpec, clusterId: deployment.data.clusterId, restored: false };
   return (
-    <AppEditor
-      key={`${deployment.data.revision}-${generation}`}
-      start={start}
-      draftKey={draftKey}
-      deployment={deployment.data}
-      onDiscardDraft={() => {
-        clearDraft(draftKey);
-        setGeneration((g) => g + 1);
-      }}
-    />
+    <>
+      <AppEditor
+        key={`${deployment.data.revision}-${generation}`}
+        start={start}
+        draftKey={draftKey}
+        deployment={deployment.data}
+        onUnsavedChange={guard.setDirty}
+        onDiscardDraft={() => {
+          clearDraft(draftKey);
+          setGeneration((g) => g + 1);
+        }}
+      />
+      <LeaveDialog
+        guard={guard}
+        draftKey={draftKey}
+        restoredBy={`editing ${deployment.data.name} again brings them back, as long as nobody saves a newer revision of it first.`}
+      />
+    </>
   );
 }

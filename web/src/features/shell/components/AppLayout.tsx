@@ -1,6 +1,6 @@
 import { AppShell, Box, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconApps, IconServer2, IconUserCircle, IconUsers } from '@tabler/icons-react';
+import { IconApps, IconHistory, IconServer2, IconUserCircle, IconUsers } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { Logo } from '../../../components/ui/BrandMark';
@@ -21,7 +21,10 @@ const mainNav: NavItem[] = [
   { to: '/profile', label: 'Profile', icon: <IconUserCircle size={18} stroke={1.6} /> },
 ];
 
-const adminNav: NavItem[] = [{ to: '/users', label: 'Users', icon: <IconUsers size={18} stroke={1.6} /> }];
+const adminNav: NavItem[] = [
+  { to: '/users', label: 'Users', icon: <IconUsers size={18} stroke={1.6} /> },
+  { to: '/audit', label: 'Audit log', icon: <IconHistory size={18} stroke={1.6} /> },
+];
 
 function isActive(pathname: string, to: string): boolean {
   if (to === '/') return pathname === '/' || pathname.startsWith('/apps/');
@@ -52,6 +55,7 @@ export function AppLayout() {
       header={{ height: 60 }}
       navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !opened } }}
       padding={0}
+      className={classes.shell}
     >
       <AppShell.Header className={classes.header}>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">

@@ -599,6 +599,35 @@ async fn a_subscriber_gets_a_snapshot_then_changes_and_a_new_snapshot_after_lagg
 }
 
 #[tokio::test]
+async fn what_one_subscriber_acted_on_is_already_queued_for_every_other() {
+    let fixture = start().await;
+    let mut reader = fixture.watch.subscribe_app(SET);
+    assert!(
+        reader.try_recv().is_none(),
+        "the first snapshot is only read by waiting"
+    );
+    assert!(matches!(reader.recv().await, Some(AppEvent::Snapshot(_))));
+    assert!(reader.try_recv().is_none(), "nothing happened yet");
+
+    create(&fixture.client, deployment("web", "nginx:1.27", 1)).await;
+    // The app turns current for one subscriber (as a status follower sees it) ...
+    let acted_on = wait_until_app(&fixture, |health| health.state == HealthState::Current).await;
+    // ... and by then every change that led there waits for the other, without waiting.
+    let mut last_app = None;
+    while let Some(event) = reader.try_recv() {
+        match event {
+            AppEvent::Change(change) => {
+                if let AppUpdate::App(health) = change.update {
+                    last_app = Some(health);
+                }
+            }
+            AppEvent::Snapshot(snapshot) => last_app = Some(snapshot.health),
+        }
+    }
+    assert_eq!(last_app, Some(acted_on));
+}
+
+#[tokio::test]
 async fn a_missing_crd_does_not_hold_up_the_watch_and_is_watched_once_installed() {
     let options = Options {
         crd_groups: vec![CrdGroup::CertManager],

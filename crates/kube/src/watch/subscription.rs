@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::broadcast::{
+    self,
+    error::{RecvError, TryRecvError},
+};
 
 use super::{AppChange, AppSnapshot, Shared, runner};
 
@@ -64,8 +67,35 @@ impl AppSubscription {
         }
     }
 
+    /// The next change already queued for this subscriber, without waiting; `None` when there is
+    /// none, or before the first snapshot (which only [`Self::recv`] takes). Everything the watch
+    /// had broadcast when this is called is queued for every subscriber alike, so draining it
+    /// catches up with what another subscriber of the same watch has just acted on.
+    pub fn try_recv(&mut self) -> Option<AppEvent> {
+        let seen = self.seen?;
+        loop {
+            match self.changes.try_recv() {
+                Ok(change) if change.set_id == self.set_id && change.seq > seen => {
+                    self.seen = Some(change.seq);
+                    return Some(AppEvent::Change(change));
+                }
+                Ok(_) => {}
+                Err(TryRecvError::Lagged(missed)) => {
+                    tracing::debug!(set_id = %self.set_id, missed, "subscriber lagged; sending a snapshot");
+                    return Some(self.cached_snapshot());
+                }
+                Err(TryRecvError::Empty | TryRecvError::Closed) => return None,
+            }
+        }
+    }
+
     async fn snapshot(&mut self) -> AppEvent {
         runner::initial_sync(&self.shared).await;
+        self.cached_snapshot()
+    }
+
+    /// The cache's state of the app, once the first sync is done.
+    fn cached_snapshot(&mut self) -> AppEvent {
         // Changes still queued for us up to the snapshot's number are in it; later ones follow.
         let snapshot = self.shared.cache().snapshot(&self.set_id);
         self.seen = Some(snapshot.seq);

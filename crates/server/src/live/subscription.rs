@@ -143,6 +143,7 @@ impl DeploymentFeed {
                         self.watch(&deployment).await;
                     }
                 }
+                self.catch_up();
                 let message = self.status_message().await;
                 self.send(message).await
             }
@@ -156,6 +157,20 @@ impl DeploymentFeed {
                 ));
                 self.send(message).await
             }
+        }
+    }
+
+    /// Takes in the changes of the objects already queued. A status observed on this replica was
+    /// derived from changes that are queued here too, by then: without them the message would
+    /// pair that status with objects as they were before.
+    fn catch_up(&mut self) {
+        let (Some(subscription), Some(view)) = (self.subscription.as_mut(), self.view.as_mut())
+        else {
+            return;
+        };
+        while let Some(event) = subscription.try_recv() {
+            view.apply(event);
+            self.events_due.get_or_insert(Instant::now() + EVENTS_AFTER);
         }
     }
 

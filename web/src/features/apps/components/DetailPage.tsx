@@ -3,7 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconChevronDown, IconCopy, IconDownload, IconEdit, IconRocket, IconTrash } from '@tabler/icons-react';
 import { loadAll } from 'js-yaml';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorState } from '../../../components/ui/ErrorState';
 import { Loading } from '../../../components/ui/Loading';
@@ -19,6 +19,10 @@ import { relativeTime } from '../time';
 import { DeleteApplicationModal } from './DeleteApplicationModal';
 import { RevisionsPanel } from './RevisionsPanel';
 import { StatusBadge } from './StatusBadge';
+import type { MapTarget } from './resourceMap';
+
+// The map is drawn only when its tab opens, so its code stays out of the page's first load.
+const ResourceMap = lazy(() => import('./ResourceMap').then((module) => ({ default: module.ResourceMap })));
 
 interface ManifestObject {
   kind: string;
@@ -55,7 +59,23 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 /** The live tabs exist once a revision is applied, the rendered objects before; a deploy seen live switches. */
-const liveTabs = ['resources', 'events', 'logs'];
+const liveTabs = ['resources', 'map', 'events', 'logs'];
+
+/** Scrolls the resources list to the row of what the map's node stands for and flashes it; false while it is not shown yet. */
+function revealRow(target: MapTarget): boolean {
+  const escape = (value: string) => (typeof CSS !== 'undefined' && CSS.escape ? CSS.escape(value) : value);
+  const selector = 'pod' in target ? `[data-pod="${escape(target.pod)}"]` : `[data-object="${escape(target.object)}"]`;
+  const row = document.querySelector<HTMLElement>(selector);
+  if (!row) return false;
+  row.setAttribute('tabindex', '-1');
+  row.focus({ preventScroll: true });
+  row.scrollIntoView?.({ block: 'center', behavior: 'smooth' });
+  row.animate?.(
+    [{ backgroundColor: 'var(--mantine-primary-color-light)' }, { backgroundColor: 'var(--mantine-primary-color-light)', offset: 0.6 }, { backgroundColor: 'transparent' }],
+    { duration: 2400, easing: 'ease-out' },
+  );
+  return true;
+}
 
 function shownTab(picked: string | null, applied: boolean): string {
   if (picked === null || (applied ? picked === 'objects' : liveTabs.includes(picked))) return applied ? 'resources' : 'objects';
@@ -70,6 +90,19 @@ export function DetailPage() {
   const [deleting, { open, close }] = useDisclosure(false);
   const [tab, setTab] = useState<string | null>(null);
   const objects = useMemo(() => (deployment.data ? manifestObjects(deployment.data.yaml) : []), [deployment.data]);
+  // A node picked on the map, to show in the resources list once that tab has drawn it.
+  const [picked, setPicked] = useState<MapTarget | null>(null);
+  useEffect(() => {
+    if (picked === null) return;
+    let frame = 0;
+    let tries = 0;
+    const look = () => {
+      if (revealRow(picked) || ++tries > 120) setPicked(null);
+      else frame = requestAnimationFrame(look);
+    };
+    frame = requestAnimationFrame(look);
+    return () => cancelAnimationFrame(frame);
+  }, [picked]);
 
   if (deployment.isPending) {
     return (
@@ -151,6 +184,7 @@ export function DetailPage() {
       <Tabs value={shownTab(tab, app.appliedRevision !== null)} onChange={setTab} keepMounted={false}>
         <Tabs.List>
           {app.appliedRevision !== null && <Tabs.Tab value="resources">Resources</Tabs.Tab>}
+          {app.appliedRevision !== null && <Tabs.Tab value="map">Map</Tabs.Tab>}
           {app.appliedRevision !== null && <Tabs.Tab value="events">Events</Tabs.Tab>}
           {app.appliedRevision !== null && <Tabs.Tab value="logs">Logs</Tabs.Tab>}
           {app.appliedRevision === null && <Tabs.Tab value="objects">Objects</Tabs.Tab>}
@@ -159,6 +193,23 @@ export function DetailPage() {
         </Tabs.List>
         <Tabs.Panel value="resources" pt="md">
           <ResourcesPanel id={app.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="map" pt="md">
+          <Suspense
+            fallback={
+              <Loading label="Loading the resource map">
+                <Skeleton h={280} />
+              </Loading>
+            }
+          >
+            <ResourceMap
+              deployment={app}
+              onSelect={(target) => {
+                setTab('resources');
+                setPicked(target);
+              }}
+            />
+          </Suspense>
         </Tabs.Panel>
         <Tabs.Panel value="events" pt="md">
           <EventsPanel id={app.id} />

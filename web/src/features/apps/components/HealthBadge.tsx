@@ -1,7 +1,8 @@
 import { Badge } from '@mantine/core';
 import type { LiveState } from '../../../api/types';
 
-const looks: Record<LiveState, { color: string; label: string }> = {
+/** Each live state's badge colour and words; the resource map draws with the same. */
+export const healthLooks: Record<LiveState, { color: string; label: string }> = {
   Current: { color: 'green', label: 'Ready' },
   InProgress: { color: 'blue', label: 'In progress' },
   Failed: { color: 'red', label: 'Failed' },
@@ -12,7 +13,7 @@ const looks: Record<LiveState, { color: string; label: string }> = {
 
 /** One object's live health in words and colour. */
 export function HealthBadge({ state }: { state: LiveState }) {
-  const { color, label } = looks[state];
+  const { color, label } = healthLooks[state];
   return (
     // At least as wide as its words, so that a narrow table column widens instead of cutting them.
     <Badge

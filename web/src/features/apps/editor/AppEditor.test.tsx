@@ -1,4 +1,7 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { forEachDiagnostic } from '@codemirror/lint';
+import type { EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +35,28 @@ function renderEditor(renderHandler: (request: Recorded) => Response) {
     </Providers>,
   );
   return { api, user };
+}
+
+/** The YAML tab's CodeMirror editor, found from its labelled content element once it has loaded. */
+async function yamlEditor(): Promise<EditorView> {
+  const content = await screen.findByLabelText('AppSpec (YAML)', {}, { timeout: 10_000 });
+  const view = EditorView.findFromDOM(content.closest<HTMLElement>('.cm-editor')!);
+  if (!view) throw new Error('the YAML tab has no CodeMirror editor');
+  return view;
+}
+
+/** Types over `before` with `after`, as one edit of the editor's document. */
+function replaceText(view: EditorView, before: string, after: string) {
+  const from = view.state.doc.toString().indexOf(before);
+  if (from < 0) throw new Error(`the YAML has no ${before}`);
+  act(() => view.dispatch({ changes: { from, to: from + before.length, insert: after } }));
+}
+
+/** The messages of the lint marks in the editor. */
+function lintMessages(state: EditorState): string[] {
+  const messages: string[] = [];
+  forEachDiagnostic(state, (diagnostic) => messages.push(diagnostic.message));
+  return messages;
 }
 
 function lastRendered(api: ReturnType<typeof mockApi>): AppSpec {
@@ -92,14 +117,11 @@ describe('AppEditor', { timeout: 40_000 }, () => {
   it('switches to YAML and back without dropping a field, and takes YAML edits into the form', async () => {
     const { api, user } = renderEditor(() => json(200, rendered));
     await user.click(screen.getByRole('radio', { name: 'YAML' }));
-    const yaml = screen.getByLabelText('AppSpec (YAML)') as HTMLTextAreaElement;
-    expect(yaml.value).toContain('minReadySeconds: 5');
-    expect(yaml.value).toContain('verbs:');
+    const yaml = await yamlEditor();
+    expect(yaml.state.doc.toString()).toContain('minReadySeconds: 5');
+    expect(yaml.state.doc.toString()).toContain('verbs:');
 
-    const edited = yaml.value.replace('replicas: 2', 'replicas: 4');
-    await user.clear(yaml);
-    await user.click(yaml);
-    await user.paste(edited);
+    replaceText(yaml, 'replicas: 2', 'replicas: 4');
     await waitFor(() => expect(lastRendered(api).workloads?.[0]?.replicas).toBe(4));
 
     await user.click(screen.getByRole('radio', { name: 'Form' }));
@@ -113,9 +135,40 @@ describe('AppEditor', { timeout: 40_000 }, () => {
   it('keeps the form as it was while the YAML cannot be read, and says where', async () => {
     const { user } = renderEditor(() => json(200, rendered));
     await user.click(screen.getByRole('radio', { name: 'YAML' }));
-    const yaml = screen.getByLabelText('AppSpec (YAML)') as HTMLTextAreaElement;
-    await user.type(yaml, '\n  bad: [[');
+    const yaml = await yamlEditor();
+    replaceText(yaml, 'replicas: 2', 'replicas: 3');
+    act(() => yaml.dispatch({ changes: { from: yaml.state.doc.length, insert: '\n  bad: [[' } }));
     expect(await screen.findByText(/The form keeps the last readable version/)).toBeInTheDocument();
-    expect(screen.getByText(/^Line \d+:/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /^Line \d+:/ })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('radio', { name: 'Form' }));
+    await user.click(screen.getByRole('button', { name: 'Workloads' }));
+    expect(field('Replicas').value).toBe('3');
+  });
+
+  it('marks what the AppSpec schema refuses at its line, and moves there from the list', async () => {
+    const { api, user } = renderEditor(() => json(200, rendered));
+    await user.click(screen.getByRole('radio', { name: 'YAML' }));
+    const yaml = await yamlEditor();
+    replaceText(yaml, 'replicas: 2', 'replicas: two');
+    const problem = await screen.findByRole('button', { name: /workloads\[0\]\.replicas must be a whole number/ });
+    const line = yaml.state.doc.lineAt(yaml.state.doc.toString().indexOf('replicas: two')).number;
+    expect(problem).toHaveTextContent(new RegExp(`^Line ${line}:`));
+    // Readable YAML still reaches the form and the preview; the server has the last word on it.
+    await waitFor(() => expect(lastRendered(api).workloads?.[0]?.replicas).toBe('two'));
+
+    await user.click(problem);
+    const { from, to } = yaml.state.selection.main;
+    expect(yaml.state.sliceDoc(from, to)).toBe('two');
+    await waitFor(() => expect(lintMessages(yaml.state)).toEqual([expect.stringContaining('must be a whole number')]));
+  });
+
+  it('is one labelled text box that Tab leaves', async () => {
+    const { user } = renderEditor(() => json(200, rendered));
+    await user.click(screen.getByRole('radio', { name: 'YAML' }));
+    const content = await screen.findByRole('textbox', { name: 'AppSpec (YAML)' });
+    content.focus();
+    await user.tab();
+    expect(content).not.toHaveFocus();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppSpec } from '../../../api/appspec';
-import { specFromYaml, specToYaml } from './specYaml';
+import { readYaml, specFromYaml, specToYaml } from './specYaml';
 
 describe('spec YAML', () => {
   it('round-trips fields the form does not show', () => {
@@ -23,6 +23,12 @@ describe('spec YAML', () => {
     const result = specFromYaml('name: shop\nworkloads:\n  - name: [\n');
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.line).toBeGreaterThan(1);
+  });
+
+  it('says where in the text the parser stopped', () => {
+    const text = 'name: shop\nname: again\n';
+    expect(readYaml(text)).toEqual({ ok: false, message: 'duplicated mapping key', line: 2, position: text.indexOf('name: again') });
+    expect(readYaml('- a\n')).toEqual({ ok: true, value: ['a'] });
   });
 
   it('refuses a document that is not an AppSpec', () => {

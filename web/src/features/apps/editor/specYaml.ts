@@ -18,19 +18,31 @@ export function specToYaml(spec: AppSpec): string {
 
 export type YamlResult = { ok: true; spec: AppSpec } | { ok: false; message: string; line: number | null };
 
+export type YamlRead =
+  | { ok: true; value: unknown }
+  | { ok: false; message: string; line: number | null; position: number | null };
+
+/** Parses YAML text; a syntax error says its line and its offset in the text. */
+export function readYaml(text: string): YamlRead {
+  try {
+    return { ok: true, value: load(text) };
+  } catch (error) {
+    const mark = (error as { mark?: { line?: number; position?: number } }).mark;
+    const reason = (error as { reason?: string }).reason ?? 'the YAML cannot be read';
+    return {
+      ok: false,
+      message: reason,
+      line: typeof mark?.line === 'number' ? mark.line + 1 : null,
+      position: typeof mark?.position === 'number' ? mark.position : null,
+    };
+  }
+}
+
 /**
- * Reads an AppSpec typed in the YAML tab. Only the shape the form needs is checked here (a mapping
+ * Takes a parsed document as an AppSpec. Only the shape the form needs is checked here (a mapping
  * with a name); the server checks everything else and its messages land at their fields.
  */
-export function specFromYaml(text: string): YamlResult {
-  let value: unknown;
-  try {
-    value = load(text);
-  } catch (error) {
-    const mark = (error as { mark?: { line?: number } }).mark;
-    const reason = (error as { reason?: string }).reason ?? 'the YAML cannot be read';
-    return { ok: false, message: reason, line: typeof mark?.line === 'number' ? mark.line + 1 : null };
-  }
+export function specFromValue(value: unknown): YamlResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, message: 'an AppSpec is a mapping of fields, starting with name:', line: null };
   }
@@ -38,4 +50,11 @@ export function specFromYaml(text: string): YamlResult {
     return { ok: false, message: 'the AppSpec needs a name', line: null };
   }
   return { ok: true, spec: value as AppSpec };
+}
+
+/** Reads an AppSpec typed in the YAML tab. */
+export function specFromYaml(text: string): YamlResult {
+  const read = readYaml(text);
+  if (!read.ok) return { ok: false, message: read.message, line: read.line };
+  return specFromValue(read.value);
 }

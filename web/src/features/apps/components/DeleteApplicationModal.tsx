@@ -1,5 +1,6 @@
 import { Alert, Button, Checkbox, Code, Group, List, Modal, ScrollArea, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { IconWorld } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { Deployment } from '../../../api/types';
@@ -10,6 +11,7 @@ import { Loading } from '../../../components/ui/Loading';
 /**
  * Deletes an application after the person has seen exactly what goes (read from the cluster,
  * cluster-scoped objects included) and typed its name. "Keep the objects" forgets the record only.
+ * Either way the person lands on the Applications list.
  */
 export function DeleteApplicationModal({
   deployment,
@@ -38,7 +40,9 @@ export function DeleteApplicationModal({
           : `${deployment.name} is gone from KubeChart.`,
       });
       onClose();
-      navigate(accepted ? `/apps/${deployment.id}` : '/');
+      // The list shows the application as Deleting until its objects are gone, then drops it; its
+      // detail page would end on "not found".
+      navigate('/');
     } catch (error) {
       notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(error) });
     }
@@ -46,7 +50,7 @@ export function DeleteApplicationModal({
 
   const objects = preview.data?.objects ?? [];
   return (
-    <Modal opened={opened} onClose={onClose} title={`Delete ${deployment.name}`} size="lg">
+    <Modal opened={opened} onClose={onClose} title={`Delete ${deployment.name}`} size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Stack gap="md">
         {!applied && <Text size="sm">It was never deployed, so nothing is removed from a cluster.</Text>}
         {applied && preview.isPending && (
@@ -75,8 +79,8 @@ export function DeleteApplicationModal({
                       {object.name}
                     </Code>
                     {object.clusterScoped && (
-                      <Text span size="xs" c="orange">
-                        {' '}
+                      <Text span size="xs" c="dimmed" ml={6} data-cluster-scoped>
+                        <IconWorld size={12} color="var(--mantine-color-orange-filled)" aria-hidden style={{ verticalAlign: -2, marginRight: 3 }} />
                         cluster-wide
                       </Text>
                     )}
@@ -104,7 +108,8 @@ export function DeleteApplicationModal({
             Cancel
           </Button>
           <Button
-            color="red"
+            // The darkest red keeps white text at the contrast small text needs (the default shade does not).
+            color="red.9"
             disabled={typed !== deployment.name || (applied && !keepResources && !preview.data)}
             loading={remove.isPending}
             onClick={confirm}

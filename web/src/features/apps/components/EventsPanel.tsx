@@ -31,14 +31,15 @@ export function EventsPanel({ id }: { id: string }) {
             <Table.Th>Object</Table.Th>
             <Table.Th>Reason</Table.Th>
             <Table.Th>Message</Table.Th>
-            <Table.Th>Last seen</Table.Th>
+            <Table.Th style={{ whiteSpace: 'nowrap' }}>Last seen</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {events.data.map((event, index) => (
             <Table.Tr key={index} data-event-type={event.type}>
               <Table.Td>
-                <Badge color={event.type === 'Warning' ? 'red' : 'gray'} variant="light">
+                {/* At least as wide as its word, so that the narrow column widens instead of cutting it. */}
+                <Badge color={event.type === 'Warning' ? 'red' : 'gray'} variant="light" miw="max-content">
                   {event.type}
                 </Badge>
               </Table.Td>

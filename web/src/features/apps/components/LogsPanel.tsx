@@ -63,13 +63,13 @@ export function LogsPanel({ id }: { id: string }) {
   return (
     <Paper withBorder p="md">
       <Group gap="sm" mb="sm" align="flex-end">
-        <Select label="Pod" data={pods.map((p) => p.name)} value={podName} onChange={setPod} w={300} allowDeselect={false} />
+        <Select label="Pod" data={pods.map((p) => p.name)} value={podName} onChange={setPod} w={280} allowDeselect={false} />
         <Select
           label="Container"
           data={containers.map((c) => ({ value: c.name, label: c.init ? `${c.name} (init)` : c.name }))}
           value={containerName}
           onChange={setContainer}
-          w={180}
+          w={160}
           allowDeselect={false}
         />
         <NumberInput label="Last lines" value={tail} onChange={(v) => typeof v === 'number' && setTail(v)} min={1} max={10000} w={120} />

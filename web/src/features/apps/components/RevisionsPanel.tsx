@@ -9,8 +9,30 @@ import { YamlDiff } from './YamlDiff';
 import { Loading } from '../../../components/ui/Loading';
 
 function show(value: unknown): string {
-  if (value === null || value === undefined) return '—';
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+const absent = (value: unknown) => value === null || value === undefined;
+
+/** A field the newer revision adds, removes or changes; said in words where a side is empty. */
+function changeOf(before: unknown, after: unknown): 'added' | 'removed' | 'changed' {
+  if (absent(before)) return 'added';
+  return absent(after) ? 'removed' : 'changed';
+}
+
+function FieldValue({ value, missing }: { value: unknown; missing: string }) {
+  if (absent(value)) {
+    return (
+      <Text size="xs" c="dimmed" fs="italic">
+        {missing}
+      </Text>
+    );
+  }
+  return (
+    <Text size="xs" ff="monospace" lineClamp={3}>
+      {show(value)}
+    </Text>
+  );
 }
 
 /** The history, and what changed between two revisions: fields of the spec, then the manifests. */
@@ -98,19 +120,15 @@ export function RevisionsPanel({ id, latest, applied }: { id: string; latest: nu
                 </Table.Thead>
                 <Table.Tbody>
                   {diff.data.fields.map((change) => (
-                    <Table.Tr key={change.path}>
+                    <Table.Tr key={change.path} data-change={changeOf(change.before, change.after)}>
                       <Table.Td>
                         <Code>{change.path}</Code>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="xs" ff="monospace" lineClamp={3}>
-                          {show(change.before)}
-                        </Text>
+                        <FieldValue value={change.before} missing="not set" />
                       </Table.Td>
                       <Table.Td>
-                        <Text size="xs" ff="monospace" lineClamp={3}>
-                          {show(change.after)}
-                        </Text>
+                        <FieldValue value={change.after} missing="removed" />
                       </Table.Td>
                     </Table.Tr>
                   ))}

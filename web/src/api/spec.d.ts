@@ -313,11 +313,11 @@ export interface components {
         /** Resource amounts */
         ResourceSpec: {
             /** @description CPU, e.g. `250m` or `1`. */
-            cpu?: string | null;
+            cpu?: string | number | null;
             /** @description Memory, e.g. `256Mi`. */
-            memory?: string | null;
+            memory?: string | number | null;
             /** @description Ephemeral storage, e.g. `1Gi`. */
-            ephemeralStorage?: string | null;
+            ephemeralStorage?: string | number | null;
         };
         /**
          * Probe
@@ -431,12 +431,12 @@ export interface components {
              * @description RollingUpdate (Deployment, DaemonSet): extra pods allowed during a rollout, a number or a
              *     percentage.
              */
-            maxSurge?: string | null;
+            maxSurge?: string | number | null;
             /**
              * Max unavailable
              * @description RollingUpdate: pods that may be unavailable during a rollout, a number or a percentage.
              */
-            maxUnavailable?: string | null;
+            maxUnavailable?: string | number | null;
         };
         /** Update strategy type */
         StrategyType: "RollingUpdate" | "Recreate" | "OnDelete";
@@ -636,9 +636,9 @@ export interface components {
          */
         DisruptionBudgetSpec: {
             /** Minimum available */
-            minAvailable?: string | null;
+            minAvailable?: string | number | null;
             /** Maximum unavailable */
-            maxUnavailable?: string | null;
+            maxUnavailable?: string | number | null;
         };
         /** ConfigMap */
         ConfigMapSpec: {

@@ -183,6 +183,7 @@ pub struct ResourceSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::number_or_text"
     )]
+    #[schemars(schema_with = "super::number_or_text_schema")]
     pub cpu: Option<String>,
     /// Memory, e.g. `256Mi`.
     #[serde(
@@ -190,6 +191,7 @@ pub struct ResourceSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::number_or_text"
     )]
+    #[schemars(schema_with = "super::number_or_text_schema")]
     pub memory: Option<String>,
     /// Ephemeral storage, e.g. `1Gi`.
     #[serde(
@@ -197,6 +199,7 @@ pub struct ResourceSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::number_or_text"
     )]
+    #[schemars(schema_with = "super::number_or_text_schema")]
     pub ephemeral_storage: Option<String>,
 }
 

@@ -73,6 +73,12 @@ where
     )
 }
 
+/// The schema of a [`number_or_text`] field: what it reads, not only the text it keeps, so that a
+/// client checking a spec against the schema accepts `cpu: 1` as the server does.
+pub(crate) fn number_or_text_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["string", "number", "null"] })
+}
+
 /// # Application
 ///
 /// One application: its workloads and everything they need, rendered into Kubernetes objects that

@@ -243,6 +243,7 @@ pub struct DisruptionBudgetSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::number_or_text"
     )]
+    #[schemars(schema_with = "super::number_or_text_schema")]
     pub min_available: Option<String>,
     /// # Maximum unavailable
     #[serde(
@@ -250,6 +251,7 @@ pub struct DisruptionBudgetSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::number_or_text"
     )]
+    #[schemars(schema_with = "super::number_or_text_schema")]
     pub max_unavailable: Option<String>,
 }
 
@@ -303,6 +305,7 @@ pub struct StrategySpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::number_or_text"
     )]
+    #[schemars(schema_with = "super::number_or_text_schema")]
     pub max_surge: Option<String>,
     /// # Max unavailable
     ///
@@ -312,6 +315,7 @@ pub struct StrategySpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "super::number_or_text"
     )]
+    #[schemars(schema_with = "super::number_or_text_schema")]
     pub max_unavailable: Option<String>,
 }
 

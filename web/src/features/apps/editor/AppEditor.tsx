@@ -76,14 +76,22 @@ export function AppEditor({
   const preview = useLivePreview(currentSpec);
   const { refresh } = preview;
 
-  const saveDraft = useMemo(() => {
+  // The draft is written a moment after the last change; a save cancels what is still pending, or the
+  // draft would come back after the save cleared it.
+  const draft = useMemo(() => {
     let timer: number | undefined;
-    return () => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(
-        () => writeDraft(draftKey, { spec: currentSpec(), clusterId: clusterRef.current, basedOn: deployment?.revision ?? null }),
-        DRAFT_DELAY_MS,
-      );
+    return {
+      schedule() {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(
+          () => writeDraft(draftKey, { spec: currentSpec(), clusterId: clusterRef.current, basedOn: deployment?.revision ?? null }),
+          DRAFT_DELAY_MS,
+        );
+      },
+      discard() {
+        window.clearTimeout(timer);
+        clearDraft(draftKey);
+      },
     };
   }, [draftKey, currentSpec, deployment?.revision]);
 
@@ -93,8 +101,8 @@ export function AppEditor({
     setChanged(true);
     setSaveErrors((errors) => (errors.length === 0 ? errors : []));
     setSaveFailure(null);
-    saveDraft();
-  }, [refresh, saveDraft]);
+    draft.schedule();
+  }, [refresh, draft]);
 
   useEffect(() => {
     const subscription = form.watch(() => touched());
@@ -134,7 +142,7 @@ export function AppEditor({
             ...(deployment.appliedRevision === null ? { clusterId } : {}),
           })
         : await create.mutateAsync({ spec, clusterId });
-      clearDraft(draftKey);
+      draft.discard();
       setChanged(false);
       onUnsavedChange?.(false);
       navigate(`/apps/${saved.id}/review`);

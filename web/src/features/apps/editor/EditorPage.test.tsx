@@ -116,6 +116,20 @@ describe('leaving the editor', { timeout: 40_000 }, () => {
     expect(closeTab()).toBe(false);
   });
 
+  it('leaves no draft behind when the save comes before the draft was written', async () => {
+    signedIn({
+      [`PUT /api/v1/deployments/${deployment.id}`]: () => json(200, { ...deployment, name: 'shopx', revision: 2 }),
+    });
+    const { user } = renderApp(`/apps/${deployment.id}/edit`);
+    await screen.findByRole('heading', { name: 'Edit shop' });
+    await user.type(field('Application name'), 'x');
+    // Saved at once: the draft of that last keystroke is still pending.
+    fireEvent.click(screen.getByRole('button', { name: 'Save and review' }));
+    await waitFor(() => expect(location()).toBe(`/apps/${deployment.id}/review`));
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(window.localStorage.getItem(draftKey)).toBeNull();
+  });
+
   it('says the changes are lost when this browser could not keep the draft', async () => {
     signedIn();
     const { user } = renderApp('/apps/new');

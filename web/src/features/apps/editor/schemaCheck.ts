@@ -79,15 +79,9 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-function hasType(value: unknown, type: string, numbersAsText: boolean): boolean {
+function hasType(value: unknown, type: string): boolean {
   const actual = typeOf(value);
-  if (numbersAsText && type === 'string' && typeof value === 'number') return true;
   return actual === type || (type === 'number' && actual === 'integer');
-}
-
-export interface CheckOptions {
-  /** Take a number where the schema asks for text (see `checkAgainstSchema`). */
-  numbersAsText?: boolean;
 }
 
 const typeWords: Record<string, string> = {
@@ -123,11 +117,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 class Checker {
   private readonly root: Schema;
-  private readonly numbersAsText: boolean;
 
-  constructor(root: Schema, options: CheckOptions) {
+  constructor(root: Schema) {
     this.root = root;
-    this.numbersAsText = options.numbersAsText ?? false;
   }
 
   /** Follows `$ref`s to the schema they name; keywords beside a `$ref` apply too (2020-12). */
@@ -157,7 +149,7 @@ class Checker {
 
     if (s.type !== undefined) {
       const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
-      if (!types.some((type) => hasType(value, type, this.numbersAsText))) {
+      if (!types.some((type) => hasType(value, type))) {
         return [{ path, message: `must be ${orList(types.map((type) => typeWords[type] ?? type))}` }];
       }
     }
@@ -271,13 +263,8 @@ class Checker {
   }
 }
 
-/**
- * Every problem of `value` against `schema`, outermost first. With `numbersAsText`, a number passes
- * where text is asked for: the AppSpec reads quantities and counts-or-percentages (`cpu: 1`,
- * `maxUnavailable: 1`) as a number or text, while its schema says only text, and does not say which
- * fields those are.
- */
-export function checkAgainstSchema(schema: Schema, value: unknown, options: CheckOptions = {}): SchemaProblem[] {
-  const checker = new Checker(schema, options);
+/** Every problem of `value` against `schema`, outermost first. */
+export function checkAgainstSchema(schema: Schema, value: unknown): SchemaProblem[] {
+  const checker = new Checker(schema);
   return checker.check(schema, value, []);
 }

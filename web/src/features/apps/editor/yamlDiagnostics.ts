@@ -149,7 +149,7 @@ export function checkSpecYaml(text: string): YamlCheck {
     return { result: read, diagnostics: [diagnostic(text, range, '', read.message)] };
   }
 
-  const problems = checkAgainstSchema(schema as Schema, read.value, { numbersAsText: true });
+  const problems = checkAgainstSchema(schema as Schema, read.value);
   const tree = yamlLanguage.parser.parse(text);
   const document = tree.topNode.getChild('Document');
   const root = valueOf(document);

@@ -452,3 +452,75 @@ async fn kube_apiserver_serves_seeded_pod_logs_with_tail_container_and_follow() 
     );
     assert!(seeded.items[0].involved_object.uid.is_some());
 }
+
+/// `POST /testcluster/v1/namespaces/{ns}/pods/{pod}/log` appends to a container's log for
+/// clients of the binary; a follower sees the line arrive.
+#[tokio::test]
+async fn pod_log_lines_can_be_appended_over_the_wire_by_the_administrator_only() {
+    let c = cluster().await;
+    let pods: Api<Pod> = Api::namespaced(c.client(), "default");
+    let pod = json!({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "app", "image": "a:1"}]}});
+    pods.create(&PostParams::default(), &create(pod))
+        .await
+        .unwrap();
+    let append = |client: kube::Client, body: serde_json::Value| async move {
+        let request = http::Request::post("/testcluster/v1/namespaces/default/pods/p/log")
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string().into_bytes())
+            .unwrap();
+        client.request_text(request).await
+    };
+    append(c.client(), json!({"text": "one\n"})).await.unwrap();
+    eventually("pod running", WAIT, || async {
+        (pods
+            .get("p")
+            .await
+            .unwrap()
+            .status
+            .and_then(|s| s.phase)
+            .as_deref()
+            == Some("Running"))
+        .then_some(())
+    })
+    .await;
+    let mut lines = pods
+        .log_stream(
+            "p",
+            &LogParams {
+                follow: true,
+                ..LogParams::default()
+            },
+        )
+        .await
+        .unwrap()
+        .lines();
+    assert_eq!(lines.try_next().await.unwrap().unwrap(), "one");
+    append(c.client(), json!({"container": "app", "text": "two\n"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        tokio::time::timeout(WAIT, lines.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap(),
+        "two"
+    );
+
+    let refused = |result: Result<String, kube::Error>| match result {
+        Err(kube::Error::Api(status)) => status.code,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(
+        refused(append(c.client(), json!({"container": "side", "text": "x\n"})).await),
+        400
+    );
+    assert_eq!(
+        refused(append(c.restricted_client().unwrap(), json!({"text": "x\n"})).await),
+        403
+    );
+    assert_eq!(
+        pods.logs("p", &LogParams::default()).await.unwrap(),
+        "one\ntwo\n"
+    );
+}

@@ -192,6 +192,10 @@ async fn dispatch(
                 .ok_or_else(ApiError::path_not_found),
         ),
         Route::Resource(target) => resource(st, &who, method, &target, &q, headers, body).await,
+        Route::SeedPodLog { namespace, pod } if method == Method::POST => {
+            logs::seed_pod_log(st, &who, &namespace, &pod, body)
+        }
+        Route::SeedPodLog { .. } => Err(ApiError::method_not_allowed()),
     }
 }
 

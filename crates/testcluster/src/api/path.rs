@@ -39,6 +39,14 @@ pub enum Route {
     OpenApiGroupVersion(String, String),
     /// An object or collection.
     Resource(Target),
+    /// `POST /testcluster/v1/namespaces/{ns}/pods/{pod}/log`: the pod-log knob for tests that reach
+    /// the server only over the wire (no kube-apiserver path; the binary's clients append lines).
+    SeedPodLog {
+        /// The pod's namespace.
+        namespace: String,
+        /// The pod.
+        pod: String,
+    },
 }
 
 /// Classifies a path; unknown paths and resources are 404 like kube-apiserver answers them.
@@ -51,6 +59,12 @@ pub fn resolve(registry: &Registry, path: &str) -> Result<Route, ApiError> {
     let (group, version, rest): (&str, &str, &[&str]) = match segs.as_slice() {
         ["version"] => return Ok(Route::Version),
         ["healthz" | "livez" | "readyz", ..] => return Ok(Route::Health),
+        ["testcluster", "v1", "namespaces", ns, "pods", pod, "log"] => {
+            return Ok(Route::SeedPodLog {
+                namespace: (*ns).to_string(),
+                pod: (*pod).to_string(),
+            });
+        }
         ["api"] => return Ok(Route::CoreVersions),
         ["apis"] => return Ok(Route::Groups),
         ["apis", g] => return Ok(Route::Group((*g).to_string())),

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { loadAll } from 'js-yaml';
 import { seriousViolations } from './support/axe.mjs';
-import { launchBrowser, openPage, screenshot } from './support/browser.mjs';
+import { launchBrowser, openPage, screenshot, screenshotThemes } from './support/browser.mjs';
 import { kubechartApi } from './support/api.mjs';
 import { assertAll, clustersPage, detailPage, editorPage, field, importPage, reviewPage, settled } from './support/pages.mjs';
 import { serverBinary, startServer } from './support/server.mjs';
@@ -90,6 +91,40 @@ async function eventually(check, what, timeout = 30_000) {
     assert.ok(Date.now() < deadline, `${what}: not within ${timeout} ms`);
     await delay(250);
   }
+}
+
+/** The test cluster's API path of an object of the rendered manifests (for the kinds the scenarios use). */
+function objectPath({ apiVersion, kind, metadata }) {
+  const plurals = {
+    Namespace: 'namespaces',
+    ClusterRole: 'clusterroles',
+    ClusterRoleBinding: 'clusterrolebindings',
+    ServiceAccount: 'serviceaccounts',
+    Deployment: 'deployments',
+    Service: 'services',
+  };
+  assert.ok(plurals[kind], `no API path known for ${kind}`);
+  const group = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const scope = metadata.namespace ? `/namespaces/${metadata.namespace}` : '';
+  return `${group}${scope}/${plurals[kind]}/${metadata.name}`;
+}
+
+/** The objects of rendered manifests. */
+function manifestObjects(yaml) {
+  const objects = [];
+  loadAll(yaml, (doc) => doc && objects.push(doc));
+  return objects;
+}
+
+/** The pod of a workload (its name starts with the workload's) once the cluster runs it. */
+async function runningPod(namespace, workload) {
+  let found = null;
+  await eventually(async () => {
+    const pods = (await cluster.get(`/api/v1/namespaces/${namespace}/pods`)).body.items;
+    found = pods.find((p) => p.metadata.name.startsWith(`${workload}-`) && p.status?.phase === 'Running')?.metadata.name ?? null;
+    return found !== null;
+  }, `a running pod of ${workload}`);
+  return found;
 }
 
 async function themeSaved(page) {
@@ -485,10 +520,155 @@ describe('KubeChart in a browser', () => {
       await reviewPage.deploy(page, app.id);
       await eventually(async () => (await cluster.get(servicePath)).status === 404, 'the Service is gone from the cluster');
 
+      // The revisions panel compares the deployed revision with the one before: the Service is removed.
       await page.getByRole('tab', { name: 'Revisions' }).click();
+      const changes = page.getByTestId('field-changes');
+      await changes.waitFor();
+      const services = changes.locator('tbody tr').filter({ has: page.locator('code', { hasText: /^services/ }) });
+      assert.ok((await services.count()) > 0, `a change of services is listed: ${await changes.locator('tbody').textContent()}`);
+      assert.equal(await services.first().getAttribute('data-change'), 'removed');
+      assert.equal((await services.first().locator('td').nth(2).textContent()).trim(), 'removed', 'revision 2 has no services');
+      const removed = await page.locator('[data-kind="removed"]').allTextContents();
+      assert.ok(removed.some((line) => /^-kind: Service\s*$/.test(line)), `the Service's manifest is marked removed: ${removed.join('|')}`);
+      assert.ok(removed.some((line) => /^-\s+name: catalog\s*$/.test(line)), `the Service's name is marked removed: ${removed.join('|')}`);
+      assert.equal(await page.locator('[data-kind="added"]').count(), 0, 'nothing was added');
+      await screenshotThemes(page, 'detail-revisions-diff');
+
       await page.getByRole('button', { name: 'Roll back to 1' }).click();
       await eventually(async () => (await cluster.get(servicePath)).status === 200, 'the Service is back after the rollback');
       await detailPage.waitForStatus(page, 'ready');
+    });
+  });
+
+  test('scenario 4: the logs panel follows lines written after it opened, the events panel lists the Warning first', async () => {
+    const { account, token, clusterId } = await seededAccount('hana');
+    const app = await api.createDeployment(token, {
+      clusterId,
+      spec: {
+        name: 'orders',
+        namespace: 'default',
+        workloads: [
+          { name: 'orders-api', kind: 'Deployment', replicas: 1, containers: [{ name: 'api', image: 'nginx:1.27' }] },
+          { name: 'orders-worker', kind: 'Deployment', replicas: 1, containers: [{ name: 'worker', image: missingImage }] },
+        ],
+      },
+    });
+    await api.deploy(token, app.id);
+    const pod = await runningPod('default', 'orders-api');
+    const written = (text) => cluster.appendLog({ namespace: 'default', pod, container: 'api', text });
+    // More lines than the panel shows at once, so following means scrolling.
+    await written(Array.from({ length: 60 }, (_, i) => `GET /orders/${i} 200\n`).join(''));
+
+    await inFreshPage(async ({ page }) => {
+      await logIn(page, account);
+      await page.goto(`/apps/${app.id}`);
+      await page.getByRole('heading', { name: 'orders' }).waitFor();
+      await page.evaluate(() => (window.__notReloaded = true));
+
+      await page.getByRole('tab', { name: 'Events' }).click();
+      const warning = page.locator('[data-event-type="Warning"]').filter({ hasText: `Failed to pull image "${missingImage}"` });
+      await warning.first().waitFor({ timeout: 30_000 });
+      assert.match(await warning.first().textContent(), /Pod\/orders-worker-/);
+      const types = await page.locator('[data-event-type]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-type')));
+      assert.ok(types.includes('Normal'), `the pulls that worked are listed too: ${types.join(', ')}`);
+      assert.equal(types.indexOf('Normal'), types.lastIndexOf('Warning') + 1, `Warnings come first: ${types.join(', ')}`);
+      assert.deepEqual(await seriousViolations(page), []);
+      await screenshotThemes(page, 'detail-events-warning');
+
+      await page.getByRole('tab', { name: 'Logs' }).click();
+      const podPicker = page.getByRole('combobox', { name: 'Pod' });
+      await podPicker.waitFor();
+      if ((await podPicker.inputValue()) !== pod) {
+        await podPicker.click();
+        await page.getByRole('option', { name: pod }).click();
+      }
+      const log = page.getByTestId('log-text');
+      await log.filter({ hasText: 'GET /orders/59 200' }).waitFor();
+
+      await written('POST /orders 201 created order 4711\n');
+      await log.filter({ hasText: 'created order 4711' }).waitFor({ timeout: 10_000 });
+      const viewport = page.getByRole('region', { name: 'Log' });
+      await page.waitForFunction(
+        () => {
+          const region = document.querySelector('[aria-label="Log"]');
+          return region !== null && region.scrollHeight > region.clientHeight && region.scrollTop + region.clientHeight >= region.scrollHeight - 2;
+        },
+        null,
+        { timeout: 5_000 },
+      );
+      assert.ok(await viewport.isVisible());
+      assert.equal(await page.evaluate(() => window.__notReloaded), true, 'the page was not reloaded');
+      assert.deepEqual(await seriousViolations(page), []);
+      await screenshotThemes(page, 'detail-logs-follow');
+    });
+  });
+
+  test('scenario 5: delete shows every object it removes, cluster-scoped ones too, asks for the name, and removes them all', async () => {
+    const { account, token, clusterId } = await seededAccount('ivan');
+    const app = await api.createDeployment(token, {
+      clusterId,
+      spec: {
+        name: 'reports',
+        namespace: 'reports',
+        createNamespace: true,
+        workloads: [
+          { name: 'reports', kind: 'Deployment', replicas: 1, serviceAccount: 'reports', containers: [{ name: 'web', image: 'nginx:1.27' }] },
+        ],
+        serviceAccounts: [{ name: 'reports' }],
+        clusterRoles: [{ name: 'reports-read', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }] }],
+        clusterRoleBindings: [
+          { name: 'reports-read', role: { kind: 'ClusterRole', name: 'reports-read' }, subjects: [{ name: 'reports', namespace: 'reports' }] },
+        ],
+      },
+    });
+    const operation = await api.deploy(token, app.id);
+    assert.notEqual(operation.state, 'failed', JSON.stringify(operation));
+    const objects = manifestObjects(app.yaml);
+    const label = (o) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+    const clusterScoped = objects.filter((o) => !o.metadata.namespace).map(label).sort();
+    assert.deepEqual(clusterScoped, ['ClusterRole reports-read', 'ClusterRoleBinding reports-read', 'Namespace reports']);
+    for (const object of objects) assert.equal((await cluster.get(objectPath(object))).status, 200, `${label(object)} was deployed`);
+
+    await inFreshPage(async ({ page }) => {
+      await logIn(page, account);
+      await page.locator('[data-app="reports"]').waitFor();
+      await page.goto(`/apps/${app.id}`);
+      await page.getByRole('heading', { name: 'reports' }).waitFor();
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete reports' });
+      const preview = dialog.getByTestId('delete-preview');
+      await preview.locator('li').first().waitFor();
+      const listed = await preview.locator('li').evaluateAll((items) =>
+        items.map((li) => ({ object: li.querySelector('code')?.textContent ?? '', clusterWide: li.textContent.includes('cluster-wide') })),
+      );
+      assert.deepEqual(listed.map((l) => l.object).sort(), objects.map(label).sort(), 'the dialog lists every object of the app');
+      assert.deepEqual(listed.filter((l) => l.clusterWide).map((l) => l.object).sort(), clusterScoped, 'cluster-scoped objects are marked');
+      await dialog.getByText(`These ${objects.length} objects will be removed`).waitFor();
+
+      const confirm = dialog.getByRole('button', { name: 'Delete', exact: true });
+      assert.equal(await confirm.isDisabled(), true, 'Delete waits for the name');
+      const name = field(dialog, 'Type reports to confirm');
+      await name.fill('report');
+      assert.equal(await confirm.isDisabled(), true, 'a part of the name is not enough');
+      await name.fill('reports');
+      await page.waitForFunction(() => {
+        const button = [...document.querySelectorAll('[role="dialog"] button')].find((b) => b.textContent?.trim() === 'Delete');
+        return button !== undefined && !button.disabled;
+      });
+      assert.deepEqual(await seriousViolations(page), []);
+      await screenshotThemes(page, 'delete-preview');
+
+      // The list shows the application while its objects go, then drops it without a reload.
+      await confirm.click();
+      await page.waitForURL((url) => url.pathname === '/');
+      await page.evaluate(() => (window.__notReloaded = true));
+      for (const object of objects) {
+        await eventually(async () => (await cluster.get(objectPath(object))).status === 404, `${label(object)} is gone from the cluster`);
+      }
+      await page.getByRole('heading', { name: 'Create your first application' }).waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('[data-app="reports"]').count(), 0, 'the app is gone from the list');
+      assert.equal(await page.evaluate(() => window.__notReloaded), true, 'the list was not reloaded');
+      await screenshotThemes(page, 'applications-after-delete');
     });
   });
 

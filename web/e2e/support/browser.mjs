@@ -41,7 +41,8 @@ export async function openPage(browser, baseUrl, options = {}) {
     const text = message.text();
     const index = allowed.findIndex((re) => re.test(text));
     if (index >= 0) allowed.splice(index, 1);
-    else problems.push(`console error: ${text}`);
+    // A failed load names no resource in its text: the location says which one.
+    else problems.push(`console error: ${text}${message.location()?.url ? ` (${message.location().url})` : ''}`);
   });
   page.on('pageerror', (error) => problems.push(`uncaught exception: ${error.message}`));
   await page.exposeFunction('__reportCspViolation', (text) => problems.push(`CSP violation: ${text}`));
@@ -64,4 +65,26 @@ export async function screenshot(page, name) {
   // Let transitions (theme switch, menus closing) finish so the picture shows the settled page.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/**
+ * Switches the page's colour scheme the way another tab would (Mantine follows the `storage` event of
+ * its localStorage key): no reload, no click, so an open dialog or a streaming panel stays as it is.
+ */
+export async function switchTheme(page, theme) {
+  await page.evaluate((scheme) => {
+    const key = 'kubechart.theme';
+    localStorage.setItem(key, scheme);
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: scheme, storageArea: localStorage }));
+  }, theme);
+  await page.waitForFunction((scheme) => document.documentElement.getAttribute('data-mantine-color-scheme') === scheme, theme);
+}
+
+/** Screenshots the current state in the light theme, then the dark one (`<name>-light`, `<name>-dark`), and leaves it light. */
+export async function screenshotThemes(page, name) {
+  for (const theme of ['light', 'dark']) {
+    await switchTheme(page, theme);
+    await screenshot(page, `${name}-${theme}`);
+  }
+  await switchTheme(page, 'light');
 }

@@ -82,6 +82,12 @@ export async function startTestCluster(options = {}) {
 
   const get = (apiPath) => request('GET', apiPath);
 
+  /** Appends `text` to a pod container's log, as the container would write it (the test cluster's knob). */
+  async function appendLog({ namespace, pod, container, text }) {
+    const answer = await request('POST', `/testcluster/v1/namespaces/${namespace}/pods/${pod}/log`, { container, text });
+    if (answer.status !== 200) throw new Error(`appending to the log of ${namespace}/${pod}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+
   async function stop() {
     if (exitStatus === null) {
       child.kill('SIGTERM');
@@ -91,5 +97,5 @@ export async function startTestCluster(options = {}) {
     await rm(dir, { recursive: true, force: true });
   }
 
-  return { server, kubeconfigPath, kubeconfig, logs, get, request, stop };
+  return { server, kubeconfigPath, kubeconfig, logs, get, request, appendLog, stop };
 }

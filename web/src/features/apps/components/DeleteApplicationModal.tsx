@@ -11,7 +11,7 @@ import { Loading } from '../../../components/ui/Loading';
 /**
  * Deletes an application after the person has seen exactly what goes (read from the cluster,
  * cluster-scoped objects included) and typed its name. "Keep the objects" forgets the record only.
- * Either way the person lands on the Applications list.
+ * Either way the person lands on the Applications list, and a notification says how it went.
  */
 export function DeleteApplicationModal({
   deployment,
@@ -30,21 +30,22 @@ export function DeleteApplicationModal({
   const remove = useDeleteDeployment(deployment.id);
 
   const confirm = async () => {
+    // Off to the Applications list first, where the application shows as Deleting until its objects
+    // are gone and then drops out. Staying here, the page would re-read a record that may already be
+    // hidden when the answer comes (a quick delete) and flash "not found".
+    onClose();
+    navigate('/');
     try {
       const accepted = await remove.mutateAsync({ keepResources });
       notifications.show({
         color: 'green',
         title: accepted ? 'Deleting' : 'Deleted',
         message: accepted
-          ? `${deployment.name}'s objects are being removed from the cluster.`
+          ? `The objects of ${deployment.name} are being removed from the cluster.`
           : `${deployment.name} is gone from KubeChart.`,
       });
-      onClose();
-      // The list shows the application as Deleting until its objects are gone, then drops it; its
-      // detail page would end on "not found".
-      navigate('/');
     } catch (error) {
-      notifications.show({ color: 'red', title: 'Not deleted', message: errorMessage(error) });
+      notifications.show({ color: 'red', title: `${deployment.name} was not deleted`, message: errorMessage(error) });
     }
   };
 
@@ -111,7 +112,6 @@ export function DeleteApplicationModal({
             // The darkest red keeps white text at the contrast small text needs (the default shade does not).
             color="red.9"
             disabled={typed !== deployment.name || (applied && !keepResources && !preview.data)}
-            loading={remove.isPending}
             onClick={confirm}
           >
             Delete

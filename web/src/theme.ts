@@ -33,5 +33,7 @@ export const theme = createTheme({
     Card: { defaultProps: { radius: 'lg' } },
     TextInput: { defaultProps: { size: 'sm' } },
     PasswordInput: { defaultProps: { size: 'sm' } },
+    // Mantine's close button is an icon alone: every dialog's gets a name a screen reader can say.
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
   },
 });

@@ -51,7 +51,7 @@ export function DeleteApplicationModal({
 
   const objects = preview.data?.objects ?? [];
   return (
-    <Modal opened={opened} onClose={onClose} title={`Delete ${deployment.name}`} size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
+    <Modal opened={opened} onClose={onClose} title={`Delete ${deployment.name}`} size="lg">
       <Stack gap="md">
         {!applied && <Text size="sm">It was never deployed, so nothing is removed from a cluster.</Text>}
         {applied && preview.isPending && (

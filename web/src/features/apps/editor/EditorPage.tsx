@@ -61,7 +61,7 @@ function LeaveDialog({ guard, draftKey, restoredBy }: { guard: LeaveGuard; draft
         <Button variant="default" onClick={guard.stay} data-autofocus>
           Stay on this page
         </Button>
-        <Button color="red" onClick={guard.leave}>
+        <Button color="red.9" onClick={guard.leave}>
           Leave
         </Button>
       </Group>

@@ -2,10 +2,11 @@ import { Button, Group, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useFieldArray, useFormContext, useWatch } from 'react-hook-form';
 import type { AppSpec, WorkloadKind } from '../../../../api/appspec';
-import { NumberField, SelectField, SwitchField, TextField } from '../../../../components/form/fields';
-import { KeyValueField } from '../../../../components/form/KeyValueField';
+import { SelectField, TextField } from '../../../../components/form/fields';
 import { ContainerFields } from './ContainerFields';
 import { ItemCard } from './ItemCard';
+import { KindSettings } from './workload/KindSettings';
+import { PodSettings } from './workload/PodSettings';
 
 const kindHelp: Record<WorkloadKind, string> = {
   Deployment: 'Long-running and replicated, with rolling updates.',
@@ -18,38 +19,6 @@ const kindHelp: Record<WorkloadKind, string> = {
 };
 
 const kinds = Object.keys(kindHelp);
-
-/** What only some kinds have: replicas and strategy, the StatefulSet's Service, Job limits, the schedule. */
-function KindSettings({ base }: { base: string }) {
-  const kind = (useWatch({ name: `${base}.kind` }) as WorkloadKind | undefined) ?? 'Deployment';
-  return (
-    <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-      {(kind === 'Deployment' || kind === 'StatefulSet' || kind === 'ReplicaSet') && (
-        <NumberField name={`${base}.replicas`} label="Replicas" min={0} placeholder="1" />
-      )}
-      {kind === 'Deployment' && (
-        <>
-          <SelectField name={`${base}.strategy.type`} label="Update strategy" data={['RollingUpdate', 'Recreate']} clearable placeholder="RollingUpdate" />
-          <TextField name={`${base}.strategy.maxSurge`} label="Max surge" optional placeholder="25%" />
-        </>
-      )}
-      {kind === 'StatefulSet' && <TextField name={`${base}.statefulSet.serviceName`} label="Governing Service" optional placeholder="the workload's name" />}
-      {(kind === 'Job' || kind === 'CronJob') && (
-        <>
-          <NumberField name={`${base}.job.completions`} label="Completions" min={1} placeholder="1" />
-          <NumberField name={`${base}.job.backoffLimit`} label="Retries (backoff limit)" min={0} placeholder="6" />
-        </>
-      )}
-      {kind === 'CronJob' && (
-        <>
-          <TextField name={`${base}.cronJob.schedule`} label="Schedule (cron)" required monospace placeholder="0 3 * * *" />
-          <TextField name={`${base}.cronJob.timeZone`} label="Time zone" optional placeholder="Etc/UTC" />
-          <SwitchField name={`${base}.cronJob.suspend`} label="Suspended" />
-        </>
-      )}
-    </SimpleGrid>
-  );
-}
 
 function Containers({ base }: { base: string }) {
   const { control } = useFormContext<AppSpec>();
@@ -92,7 +61,8 @@ function Containers({ base }: { base: string }) {
   );
 }
 
-export function WorkloadsSection() {
+/** `clusterId` offers the cluster's storage classes to StatefulSet claim templates; without it they are typed. */
+export function WorkloadsSection({ clusterId = null }: { clusterId?: string | null } = {}) {
   const { control } = useFormContext<AppSpec>();
   const workloads = useFieldArray({ control, name: 'workloads' });
   const values = useWatch({ name: 'workloads' }) as { name?: string; kind?: string }[] | undefined;
@@ -123,9 +93,9 @@ export function WorkloadsSection() {
                 description={kindHelp[(values?.[index]?.kind as WorkloadKind | undefined) ?? 'Deployment']}
               />
             </SimpleGrid>
-            <KindSettings base={base} />
+            <KindSettings base={base} clusterId={clusterId} />
             <Containers base={base} />
-            <KeyValueField name={`${base}.nodeSelector`} label="Node selector" keyLabel="Label" />
+            <PodSettings base={base} />
           </ItemCard>
         );
       })}

@@ -1,80 +1,87 @@
-import { ActionIcon, Button, Divider, Group, Input, SimpleGrid, Stack, Text } from '@mantine/core';
-import { IconPlus, IconTrash } from '@tabler/icons-react';
-import { useFieldArray, useFormContext } from 'react-hook-form';
-import type { AppSpec } from '../../../../api/appspec';
-import { NumberField, QuantityField, SelectField, StringListField, TextField } from '../../../../components/form/fields';
+import { Accordion, Badge, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import { useWatch } from 'react-hook-form';
+import type { ContainerSpec } from '../../../../api/appspec';
+import { SelectField, StringListField, TextField } from '../../../../components/form/fields';
+import { useFormIssues } from '../../../../lib/form/issues';
+import { EnvField, EnvFromField } from './container/Env';
+import { PortsField } from './container/Ports';
+import { ProbesField } from './container/Probes';
+import { ResourcesField } from './container/Resources';
+import { SecurityContextField } from './container/SecurityContext';
+import { VolumeMountsField } from './container/VolumeMounts';
 
 const pullPolicies = ['IfNotPresent', 'Always', 'Never'];
 
-/** Ports: name and number, which Services and probes refer to. */
-function PortsField({ base }: { base: string }) {
-  const { control } = useFormContext<AppSpec>();
-  const ports = useFieldArray({ control, name: `${base}.ports` as 'workloads.0.containers.0.ports' });
-  return (
-    <Input.Wrapper label="Ports">
-      <Stack gap={6} mt={4}>
-        {ports.fields.map((port, index) => (
-          <Group key={port.id} gap={6} align="flex-start" wrap="nowrap">
-            <TextField name={`${base}.ports.${index}.name`} label={`Port ${index + 1} name`} placeholder="http" />
-            <NumberField name={`${base}.ports.${index}.containerPort`} label={`Port ${index + 1} number`} min={1} max={65535} />
-            <ActionIcon variant="subtle" color="gray" mt={26} size={36} aria-label={`Remove port ${index + 1}`} onClick={() => ports.remove(index)}>
-              <IconTrash size={16} />
-            </ActionIcon>
-          </Group>
-        ))}
-        <Group>
-          <Button variant="subtle" size="xs" leftSection={<IconPlus size={14} />} onClick={() => ports.append({ name: '', containerPort: 8080 })}>
-            Add port
-          </Button>
-        </Group>
-      </Stack>
-    </Input.Wrapper>
-  );
+type Section = 'env' | 'probes' | 'resources' | 'security' | 'mounts';
+
+/** The container fields each collapsed group holds, to open the group the server has a message about. */
+const GROUP_FIELDS: Record<Section, string[]> = {
+  env: ['env', 'envFrom'],
+  probes: ['readinessProbe', 'livenessProbe', 'startupProbe'],
+  resources: ['resources'],
+  security: ['securityContext'],
+  mounts: ['volumeMounts'],
+};
+
+function count(n: number | undefined, one: string, many: string): string | null {
+  return n ? `${n} ${n === 1 ? one : many}` : null;
 }
 
-/** Environment variables with a literal value; the other sources are kept and edited in the YAML tab. */
-function EnvField({ base }: { base: string }) {
-  const { control } = useFormContext<AppSpec>();
-  const env = useFieldArray({ control, name: `${base}.env` as 'workloads.0.containers.0.env' });
-  return (
-    <Input.Wrapper label="Environment variables">
-      <Stack gap={6} mt={4}>
-        {env.fields.map((variable, index) => {
-          const fromElsewhere = variable.configMapKey
-            ? `from ConfigMap ${variable.configMapKey.name}, key ${variable.configMapKey.key}`
-            : variable.secretKey
-              ? `from Secret ${variable.secretKey.name}, key ${variable.secretKey.key}`
-              : variable.fieldPath
-                ? `from the pod field ${variable.fieldPath}`
-                : null;
-          return (
-            <Group key={variable.id} gap={6} align="flex-start" wrap="nowrap">
-              <TextField name={`${base}.env.${index}.name`} label={`Variable ${index + 1} name`} monospace />
-              {fromElsewhere ? (
-                <Text size="xs" c="dimmed" mt={32} style={{ flex: 1 }}>
-                  {fromElsewhere}
-                </Text>
-              ) : (
-                <TextField name={`${base}.env.${index}.value`} label={`Variable ${index + 1} value`} optional monospace />
-              )}
-              <ActionIcon variant="subtle" color="gray" mt={26} size={36} aria-label={`Remove variable ${index + 1}`} onClick={() => env.remove(index)}>
-                <IconTrash size={16} />
-              </ActionIcon>
-            </Group>
-          );
-        })}
-        <Group>
-          <Button variant="subtle" size="xs" leftSection={<IconPlus size={14} />} onClick={() => env.append({ name: '', value: '' })}>
-            Add variable
-          </Button>
-        </Group>
-      </Stack>
-    </Input.Wrapper>
-  );
+/** What a collapsed group holds, said in its header. */
+function summaries(container: ContainerSpec | undefined): Record<Section, string | null> {
+  const probes = (['readinessProbe', 'livenessProbe', 'startupProbe'] as const)
+    .filter((kind) => container?.[kind])
+    .map((kind) => kind.replace('Probe', ''));
+  const resources = container?.resources;
+  const amounts = [resources?.requests, resources?.limits].reduce((n, spec) => n + Object.values(spec ?? {}).filter((v) => v !== undefined && v !== null).length, 0);
+  const security = container?.securityContext;
+  const env = [count(container?.env?.length, 'variable', 'variables'), count(container?.envFrom?.length, 'import', 'imports')].filter(Boolean);
+  return {
+    env: env.length > 0 ? env.join(', ') : null,
+    probes: probes.length > 0 ? probes.join(', ') : null,
+    resources: count(amounts, 'amount', 'amounts'),
+    security: security && Object.values(security).some((v) => v !== undefined && v !== null) ? (security.runAsNonRoot ? 'non-root' : 'set') : null,
+    mounts: count(container?.volumeMounts?.length, 'mount', 'mounts'),
+  };
 }
 
-/** One container: image, pull policy, command, ports, environment, resources and the HTTP readiness check. */
+const GROUPS: { value: Section; title: string }[] = [
+  { value: 'env', title: 'Environment' },
+  { value: 'resources', title: 'Resources' },
+  { value: 'probes', title: 'Health checks' },
+  { value: 'mounts', title: 'Volume mounts' },
+  { value: 'security', title: 'Security context' },
+];
+
+/**
+ * One container: image, pull policy, command, ports; then, collapsed, its environment, resources,
+ * probes, volume mounts and security context. A group the server has a message about opens by itself.
+ */
 export function ContainerFields({ base }: { base: string }) {
+  const container = useWatch({ name: base }) as ContainerSpec | undefined;
+  const [opened, setOpened] = useState<string[]>([]);
+  const { errors, warnings } = useFormIssues();
+  const about = (issues: { path: string }[], group: Section) =>
+    issues.some((issue) => GROUP_FIELDS[group].some((name) => issue.path === `${base}.${name}` || issue.path.startsWith(`${base}.${name}.`)));
+  const withErrors = GROUPS.map((group) => group.value).filter((group) => about(errors, group));
+  const withIssues = GROUPS.map((group) => group.value).filter((group) => about(errors, group) || about(warnings, group));
+  const value = [...new Set([...opened, ...withIssues])];
+  const summary = summaries(container);
+
+  const panels: Record<Section, ReactNode> = {
+    env: (
+      <Stack gap="sm">
+        <EnvField base={base} />
+        <EnvFromField base={base} />
+      </Stack>
+    ),
+    resources: <ResourcesField base={base} />,
+    probes: <ProbesField base={base} />,
+    mounts: <VolumeMountsField base={base} />,
+    security: <SecurityContextField base={base} />,
+  };
+
   return (
     <Stack gap="sm">
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
@@ -82,25 +89,36 @@ export function ContainerFields({ base }: { base: string }) {
         <SelectField name={`${base}.imagePullPolicy`} label="Pull policy" data={pullPolicies} clearable placeholder="Kubernetes default" />
       </SimpleGrid>
       <TextField name={`${base}.image`} label="Image" required monospace placeholder="ghcr.io/acme/shop:1.4.2" />
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
         <StringListField name={`${base}.command`} label="Command" placeholder="Replaces the entrypoint" />
         <StringListField name={`${base}.args`} label="Arguments" />
+        <TextField name={`${base}.workingDir`} label="Working directory" optional monospace placeholder="image default" />
       </SimpleGrid>
       <PortsField base={base} />
-      <EnvField base={base} />
-      <Divider label="Resources" labelPosition="left" />
-      <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
-        <QuantityField name={`${base}.resources.requests.cpu`} label="CPU request" placeholder="250m" />
-        <QuantityField name={`${base}.resources.limits.cpu`} label="CPU limit" placeholder="1" />
-        <QuantityField name={`${base}.resources.requests.memory`} label="Memory request" placeholder="256Mi" />
-        <QuantityField name={`${base}.resources.limits.memory`} label="Memory limit" placeholder="512Mi" />
-      </SimpleGrid>
-      <Divider label="Readiness check (HTTP)" labelPosition="left" />
-      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-        <TextField name={`${base}.readinessProbe.httpGet.path`} label="Path" optional placeholder="/healthz" monospace />
-        <TextField name={`${base}.readinessProbe.httpGet.port`} label="Port (name or number)" optional placeholder="http" monospace />
-        <NumberField name={`${base}.readinessProbe.periodSeconds`} label="Every (seconds)" min={1} />
-      </SimpleGrid>
+      <Accordion multiple variant="contained" chevronPosition="left" value={value} onChange={setOpened}>
+        {GROUPS.map((group) => (
+          <Accordion.Item key={group.value} value={group.value}>
+            <Accordion.Control>
+              <Group gap="xs" wrap="nowrap">
+                <Text size="sm" fw={500}>
+                  {group.title}
+                </Text>
+                {summary[group.value] && (
+                  <Text size="xs" c="dimmed">
+                    {summary[group.value]}
+                  </Text>
+                )}
+                {withIssues.includes(group.value) && (
+                  <Badge size="xs" color={withErrors.includes(group.value) ? 'red' : 'yellow'} variant="light">
+                    {withErrors.includes(group.value) ? 'error' : 'warning'}
+                  </Badge>
+                )}
+              </Group>
+            </Accordion.Control>
+            <Accordion.Panel>{panels[group.value]}</Accordion.Panel>
+          </Accordion.Item>
+        ))}
+      </Accordion>
     </Stack>
   );
 }

@@ -248,6 +248,55 @@ async fn kube_apiserver_binds_claims_and_numbers_statefulset_pods() {
 }
 
 #[tokio::test]
+async fn envoy_gateway_accepts_a_backend_traffic_policy_once_its_route_exists() {
+    let c = cluster().await;
+    let api = |group, version, kind, plural| {
+        dynamic(&c.client(), "default", group, version, kind, plural)
+    };
+    let policies = api(
+        "gateway.envoyproxy.io",
+        "v1alpha1",
+        "BackendTrafficPolicy",
+        "backendtrafficpolicies",
+    );
+    let routes = api("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
+    // Written before its route: accepted once the route is there, for the Gateway the route names.
+    let policy = json!({"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
+        "metadata": {"name": "web-ratelimit"},
+        "spec": {"targetRefs": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "web"}],
+            "rateLimit": {"type": "Local", "local": {"rules": [{"limit": {"requests": 10, "unit": "Second"}}]}}}});
+    policies
+        .create(&PostParams::default(), &create(policy))
+        .await
+        .unwrap();
+
+    let route = json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "web"},
+        "spec": {"parentRefs": [{"name": "public", "namespace": "infra"}], "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}});
+    routes
+        .create(&PostParams::default(), &create(route))
+        .await
+        .unwrap();
+    let ancestors = eventually("policy accepted", WAIT, || async {
+        policies
+            .get("web-ratelimit")
+            .await
+            .unwrap()
+            .data
+            .pointer("/status/ancestors")
+            .cloned()
+    })
+    .await;
+    assert_eq!(
+        ancestors[0]["ancestorRef"],
+        json!({"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "public", "namespace": "infra"})
+    );
+    let accepted = &ancestors[0]["conditions"][0];
+    assert_eq!(accepted["type"], "Accepted");
+    assert_eq!(accepted["status"], "True");
+    assert_eq!(accepted["observedGeneration"], 1);
+}
+
+#[tokio::test]
 async fn kube_apiserver_reports_certificates_routes_and_load_balancers() {
     let c = cluster().await;
     let certs = dynamic(

@@ -1,7 +1,7 @@
 //! Simulated controllers: they watch the store and move objects the way a cluster would
 //! (Deployment → ReplicaSet → Pods, StatefulSets, DaemonSets, Jobs, autoscalers, disruption
 //! budgets, quotas, claims, certificates,
-//! routes, load balancers), recording Events for each step.
+//! routes, Envoy Gateway policies, load balancers), recording Events for each step.
 
 mod autoscaling;
 mod disruption;
@@ -48,6 +48,7 @@ const WATCHED: &[&ResourceDef] = &[
     &registry::ISSUERS,
     &registry::CLUSTERISSUERS,
     &registry::HTTPROUTES,
+    &registry::BACKENDTRAFFICPOLICIES,
     &registry::GATEWAYS,
 ];
 
@@ -112,6 +113,7 @@ fn reconcile(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: &Value) {
         "certificates" => network::certificate(st, obj),
         "issuers" | "clusterissuers" => network::issuer(st, plural, obj),
         "httproutes" => network::httproute(st, obj),
+        "backendtrafficpolicies" => network::backend_traffic_policy(st, obj),
         "gateways" => network::gateway(st, obj),
         _ => {}
     }
@@ -157,6 +159,16 @@ fn neighbours_changed(st: &Arc<State>, memory: &Arc<Memory>, plural: &str, obj: 
         }
         "persistentvolumeclaims" | "secrets" | "configmaps" => {
             kubelet::dependency_changed(st, memory, ns);
+        }
+        // A policy written before its route is accepted once the route is there.
+        "httproutes" => {
+            for policy in st
+                .store
+                .list(rid(&registry::BACKENDTRAFFICPOLICIES), Some(ns))
+                .0
+            {
+                network::backend_traffic_policy(st, &policy);
+            }
         }
         _ => {}
     }

@@ -276,3 +276,82 @@ pub fn httproute(st: &Arc<State>, route: &Value) {
     )
 .logged("update status", &describe(route));
 }
+
+/// Envoy Gateway accepts a BackendTrafficPolicy once for each Gateway its target HTTPRoutes attach
+/// to. While none of its targets exists it writes nothing: the policy is ignored, as Envoy Gateway
+/// ignores a policy whose target it cannot find.
+pub fn backend_traffic_policy(st: &Arc<State>, policy: &Value) {
+    let ns = meta_str(policy, "namespace");
+    let generation = policy
+        .pointer("/metadata/generation")
+        .cloned()
+        .unwrap_or(json!(1));
+    let spec = &policy["spec"];
+    let targets = spec["targetRefs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .chain(spec.get("targetRef").cloned());
+    let mut gateways: Vec<Value> = Vec::new();
+    for target in targets.filter(|t| t["kind"].as_str() == Some("HTTPRoute")) {
+        let name = target["name"].as_str().unwrap_or_default();
+        let Some(route) = st.store.get(rid(&registry::HTTPROUTES), ns, name) else {
+            continue;
+        };
+        for parent in route
+            .pointer("/spec/parentRefs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let gateway = json!({
+                "group": "gateway.networking.k8s.io",
+                "kind": "Gateway",
+                "name": parent["name"],
+                "namespace": parent["namespace"].as_str().unwrap_or(ns),
+            });
+            if !gateways.contains(&gateway) {
+                gateways.push(gateway);
+            }
+        }
+    }
+    if gateways.is_empty() {
+        return;
+    }
+    ops::write_status(
+        st,
+        &registry::BACKENDTRAFFICPOLICIES,
+        ns,
+        meta_str(policy, "name"),
+        "envoy-gateway",
+        |cur| {
+            let previous = cur
+                .pointer("/status/ancestors")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let ancestors: Vec<Value> = gateways
+                .iter()
+                .map(|gateway| {
+                    let prev = previous.iter().find(|a| a["ancestorRef"] == *gateway);
+                    let mut accepted = condition(
+                        prev,
+                        "Accepted",
+                        true,
+                        "Accepted",
+                        "Policy has been accepted.",
+                    );
+                    accepted["observedGeneration"] = generation.clone();
+                    json!({
+                        "ancestorRef": gateway,
+                        "controllerName": "gateway.envoyproxy.io/gatewayclass-controller",
+                        "conditions": [accepted],
+                    })
+                })
+                .collect();
+            Some(json!({"ancestors": ancestors}))
+        },
+    )
+    .logged("update status", &describe(policy));
+}

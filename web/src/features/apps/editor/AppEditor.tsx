@@ -155,7 +155,7 @@ export function AppEditor({
 
   const sectionBody: Record<SectionId, ReactNode> = {
     basics: <BasicsSection clusterId={clusterId} onClusterChange={changeCluster} clusterLocked={deployment?.appliedRevision != null} />,
-    workloads: <WorkloadsSection />,
+    workloads: <WorkloadsSection clusterId={clusterId} />,
     config: <ConfigSection />,
     storage: <StorageSection clusterId={clusterId} />,
     networking: <NetworkingSection clusterId={clusterId} />,

@@ -102,6 +102,12 @@ function objectPath({ apiVersion, kind, metadata }) {
     ServiceAccount: 'serviceaccounts',
     Deployment: 'deployments',
     Service: 'services',
+    HTTPRoute: 'httproutes',
+    BackendTrafficPolicy: 'backendtrafficpolicies',
+    NetworkPolicy: 'networkpolicies',
+    Certificate: 'certificates',
+    Role: 'roles',
+    RoleBinding: 'rolebindings',
   };
   assert.ok(plurals[kind], `no API path known for ${kind}`);
   const group = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
@@ -670,6 +676,150 @@ describe('KubeChart in a browser', () => {
       assert.equal(await page.evaluate(() => window.__notReloaded), true, 'the list was not reloaded');
       await screenshotThemes(page, 'applications-after-delete');
     });
+  });
+
+  test('scenario 7: an HTTPRoute on a picked Gateway with a rate limit, default deny, a certificate and RBAC, built in the forms, run on the cluster', async () => {
+    const { account, token, clusterId } = await seededAccount('judy');
+    // What a platform team provides: a shared Gateway and a ClusterIssuer, for the pickers to offer.
+    for (const [apiPath, object] of [
+      ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'infra' } }],
+      [
+        '/apis/gateway.networking.k8s.io/v1/namespaces/infra/gateways',
+        {
+          apiVersion: 'gateway.networking.k8s.io/v1',
+          kind: 'Gateway',
+          metadata: { name: 'public', namespace: 'infra' },
+          spec: { gatewayClassName: 'eg', listeners: [{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }] },
+        },
+      ],
+      [
+        '/apis/cert-manager.io/v1/clusterissuers',
+        { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' }, spec: { selfSigned: {} } },
+      ],
+    ]) {
+      const made = await cluster.request('POST', apiPath, object);
+      assert.equal(made.status, 201, `${object.kind} ${object.metadata.name}: ${JSON.stringify(made.body)}`);
+    }
+    const app = await api.createDeployment(token, {
+      clusterId,
+      spec: {
+        name: 'orders',
+        namespace: 'orders',
+        createNamespace: true,
+        workloads: [
+          {
+            name: 'orders',
+            kind: 'Deployment',
+            replicas: 1,
+            containers: [{ name: 'api', image: 'ghcr.io/acme/orders:2.1', ports: [{ name: 'http', containerPort: 8080 }] }],
+          },
+        ],
+        services: [{ ports: [{ name: 'http', port: 80, targetPort: 'http' }] }],
+      },
+    });
+
+    await inFreshPage(async ({ page }) => {
+      // The text box of a labelled field; a list field's open options carry the same label.
+      const input = (label) => field(page, label).and(page.locator('input'));
+      await logIn(page, account);
+      await page.goto(`/apps/${app.id}/edit`);
+      await page.getByRole('heading', { name: 'Edit orders' }).waitFor();
+      await editorPage.waitForPreview(page, 'kind: Deployment');
+
+      await editorPage.section(page, 'Networking');
+      // The cluster's only Gateway is the new route's parent; its Service and port are the app's only ones.
+      await page.getByRole('button', { name: 'Add HTTPRoute' }).click();
+      await editorPage.waitForPreview(page, 'kind: HTTPRoute');
+      await editorPage.waitForPreview(page, 'name: public');
+      const hostnames = input('Hostnames');
+      await hostnames.fill('orders.example.com');
+      await hostnames.press('Enter');
+      await page.getByRole('button', { name: 'Add rate limit' }).click();
+      await input('Requests').fill('50');
+      await input('Unit').click();
+      await page.getByRole('option', { name: 'Per minute' }).click();
+      await page.getByRole('button', { name: 'Default deny' }).click();
+      await editorPage.waitForPreview(page, 'kind: BackendTrafficPolicy');
+      await editorPage.waitForPreview(page, 'unit: Minute');
+      await editorPage.waitForPreview(page, 'name: default-deny-ingress');
+      await settled(page);
+      assert.deepEqual(await seriousViolations(page), []);
+      await screenshotThemes(page, 'editor-networking');
+
+      await editorPage.section(page, 'TLS');
+      // The issuer comes from the cluster's ClusterIssuers.
+      await page.getByRole('button', { name: 'Add certificate' }).click();
+      const dnsNames = input('DNS names');
+      await dnsNames.fill('orders.example.com');
+      await dnsNames.press('Enter');
+      await editorPage.waitForPreview(page, 'kind: Certificate');
+      await editorPage.waitForPreview(page, 'name: letsencrypt');
+      await settled(page);
+      assert.deepEqual(await seriousViolations(page), []);
+      await screenshotThemes(page, 'editor-tls');
+
+      await editorPage.section(page, 'Access');
+      await input('Pod Security enforce level').click();
+      await page.getByRole('option', { name: 'Restricted (hardened)' }).click();
+      await page.getByRole('button', { name: 'Add ServiceAccount' }).click();
+      await page.getByRole('button', { name: 'Add Role', exact: true }).click();
+      const resources = input('Rule 1 resources');
+      await resources.fill('configmaps');
+      await resources.press('Enter');
+      // A binding grants the app's Role to its ServiceAccount unless told otherwise.
+      await page.getByRole('button', { name: 'Add RoleBinding', exact: true }).click();
+      await editorPage.waitForPreview(page, 'pod-security.kubernetes.io/enforce: restricted');
+      await editorPage.waitForPreview(page, 'kind: RoleBinding');
+      await editorPage.waitForPreview(page, '- configmaps');
+      await settled(page);
+      assert.deepEqual(await seriousViolations(page), []);
+      await screenshotThemes(page, 'editor-access');
+
+      await page.getByRole('button', { name: 'Save and review' }).click();
+      await page.waitForURL(/\/apps\/[^/]+\/review$/);
+      await page.locator('[data-object] [data-action]').first().waitFor({ timeout: 30_000 });
+      const actions = await page.locator('[data-object]').evaluateAll((rows) =>
+        rows.map((row) => `${row.getAttribute('data-object')} ${row.querySelector('[data-action]')?.getAttribute('data-action')}`),
+      );
+      for (const kind of ['HTTPRoute', 'BackendTrafficPolicy', 'NetworkPolicy', 'Certificate', 'ServiceAccount', 'Role', 'RoleBinding']) {
+        assert.ok(
+          actions.some((action) => action.startsWith(`${kind}/`) && action.endsWith(' create')),
+          `the review creates a ${kind}: ${actions.join(', ')}`,
+        );
+      }
+      await reviewPage.deploy(page, app.id);
+      await detailPage.waitForStatus(page, 'ready');
+    });
+
+    const saved = await api.deployment(token, app.id);
+    const objects = manifestObjects(saved.yaml);
+    const live = async (kind) => {
+      const object = objects.find((o) => o.kind === kind);
+      assert.ok(object, `the app renders a ${kind}`);
+      const answer = await cluster.get(objectPath(object));
+      assert.equal(answer.status, 200, `${kind} ${object.metadata.name} is on the cluster`);
+      return answer.body;
+    };
+    const route = await live('HTTPRoute');
+    assert.deepEqual(route.spec.parentRefs.map((p) => `${p.namespace}/${p.name}`), ['infra/public']);
+    assert.deepEqual(route.spec.hostnames, ['orders.example.com']);
+    assert.equal(route.spec.rules[0].backendRefs[0].port, 80);
+    const limit = await live('BackendTrafficPolicy');
+    assert.equal(limit.spec.targetRefs[0].name, route.metadata.name);
+    assert.equal(JSON.stringify(limit.spec.rateLimit).includes('"requests":50'), true, JSON.stringify(limit.spec.rateLimit));
+    const policy = await live('NetworkPolicy');
+    assert.deepEqual(policy.spec.policyTypes, ['Ingress']);
+    assert.equal(policy.spec.ingress?.length ?? 0, 0, 'default deny allows nothing in');
+    const certificate = await live('Certificate');
+    assert.deepEqual(certificate.spec.issuerRef, { kind: 'ClusterIssuer', name: 'letsencrypt', group: 'cert-manager.io' });
+    assert.deepEqual(certificate.spec.dnsNames, ['orders.example.com']);
+    const role = await live('Role');
+    assert.deepEqual(role.rules[0].resources, ['configmaps']);
+    const binding = await live('RoleBinding');
+    assert.equal(binding.roleRef.name, role.metadata.name);
+    assert.equal(binding.subjects[0].kind, 'ServiceAccount');
+    const namespace = await live('Namespace');
+    assert.equal(namespace.metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted');
   });
 
   test('import from a cluster: objects made with kubectl become a draft whose deploy takes them over in place', async () => {

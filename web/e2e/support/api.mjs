@@ -37,6 +37,10 @@ export function kubechartApi(baseUrl) {
       return expect(201, 'POST', '/api/v1/deployments', { token, body: { spec, clusterId } });
     },
 
+    async deployment(token, id) {
+      return expect(200, 'GET', `/api/v1/deployments/${id}`, { token });
+    },
+
     /** Starts a deploy of the latest revision and waits for its operation to finish. */
     async deploy(token, id, timeout = 60_000) {
       const { operationId } = await expect(202, 'POST', `/api/v1/deployments/${id}/deploy`, { token, body: {} });

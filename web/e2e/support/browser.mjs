@@ -63,6 +63,8 @@ export async function openPage(browser, baseUrl, options = {}) {
 export async function screenshot(page, name) {
   await mkdir(RESULTS_DIR, { recursive: true });
   // Let transitions (theme switch, menus closing) finish so the picture shows the settled page.
+  // From the top: a full-page picture of a scrolled page draws the fixed header where the view was.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
 }

@@ -890,6 +890,7 @@ describe('KubeChart in a browser', () => {
             ['edit', `/apps/${shop.id}/edit`, 'Edit shop'],
             ['profile', '/profile', 'Profile'],
             ['users', '/users', /^Users/],
+            ['audit', '/audit', 'Audit log'],
           ];
           await logIn(page, alice);
           await page.evaluate((t) => localStorage.setItem('kubechart.theme', t), theme);
@@ -902,6 +903,12 @@ describe('KubeChart in a browser', () => {
             await screenshot(page, `page-${name}-${theme}`);
             for (const violation of await seriousViolations(page)) problems.push(`${name}: ${violation}`);
           }
+          await page.goto(`/apps/${shop.id}`);
+          await page.getByRole('tab', { name: 'Map' }).click();
+          await page.getByRole('button', { name: /^Deployment web, Ready/ }).waitFor();
+          await settled(page);
+          await screenshot(page, `page-detail-map-${theme}`);
+          for (const violation of await seriousViolations(page)) problems.push(`map: ${violation}`);
           await page.evaluate(() => localStorage.removeItem('kubechart.token'));
           await page.goto('/login');
           await page.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -46,7 +46,9 @@ export function useDeleteDeployment(id: string) {
         method: 'DELETE',
         schema: z.object({ operationId: z.string() }).optional(),
       }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: deploymentsQueryKey }),
+    // Only the list is read again: the application's own page may still be on screen for a moment
+    // (while the next page loads), and reading a record the delete has just hidden answers 404.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: [...deploymentsQueryKey, 'list'] }),
   });
 }
 

@@ -1,15 +1,9 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { FormProvider, useForm, type UseFormReturn } from 'react-hook-form';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { AppSpec } from '../../../../api/appspec';
-import type { Picker } from '../../../../api/types';
-import { Providers } from '../../../../Providers';
-import { createQueryClient } from '../../../../queryClient';
 import { field } from '../../../../test/fields';
-import { json, mockApi } from '../../../../test/mockApi';
-import { pruneCleared } from '../prune';
 import { NetworkingSection } from './NetworkingSection';
+import { pick, picker, renderInForm, retype } from './testEditor';
 
 const base = {
   name: 'shop',
@@ -18,64 +12,17 @@ const base = {
   services: [{ ports: [{ port: 80, targetPort: 'http' }] }],
 } as unknown as AppSpec;
 
-const picker = (items: { name: string; namespace: string | null }[]): Picker => ({
-  items: items.map((item) => ({ ...item, isDefault: false })),
-  reason: null,
-});
-
-const status = {
-  reachable: true,
-  server: 'https://cluster.example:6443',
-  version: 'v1.33.1',
-  latencyMs: 3,
-  identity: null,
-  optionalApis: [],
-  permissions: {},
-  pickers: {
-    namespaces: picker([]),
-    storageClasses: picker([]),
-    issuers: picker([]),
-    clusterIssuers: picker([]),
-    ingressClasses: picker([{ name: 'nginx', namespace: null }]),
-    gateways: picker([
-      { name: 'public', namespace: 'infra' },
-      { name: 'internal', namespace: 'infra' },
-    ]),
-  },
+const pickers = {
+  ingressClasses: picker([{ name: 'nginx' }]),
+  gateways: picker([
+    { name: 'public', namespace: 'infra' },
+    { name: 'internal', namespace: 'infra' },
+  ]),
 };
 
-/** The section alone in a form holding `spec`, as the editor holds it; returns the form to read the spec from. */
-function renderSection(spec: AppSpec, clusterStatus: typeof status = status) {
-  mockApi({ 'GET /api/v1/clusters/c1/status': () => json(200, clusterStatus) });
-  const holder: { form?: UseFormReturn<AppSpec> } = {};
-  function Harness() {
-    const form = useForm<AppSpec>({ defaultValues: spec, mode: 'onChange' });
-    holder.form = form;
-    return (
-      <FormProvider {...form}>
-        <NetworkingSection clusterId="c1" />
-      </FormProvider>
-    );
-  }
-  render(
-    <Providers queryClient={createQueryClient({ retryDelayMs: 0 })} env="test">
-      <Harness />
-    </Providers>,
-  );
-  const user = userEvent.setup();
-  const values = () => pruneCleared(holder.form!.getValues());
-  return { user, values };
-}
-
-async function pick(user: ReturnType<typeof userEvent.setup>, label: string, option: string) {
-  await user.click(field(label));
-  await user.click(await screen.findByRole('option', { name: option }));
-}
-
-/** Types over the whole value, as a person selecting it first does (the field is never empty meanwhile). */
-async function retype(user: ReturnType<typeof userEvent.setup>, input: HTMLElement, text: string) {
-  const length = (input as HTMLInputElement).value.length;
-  await user.type(input, text, { initialSelectionStart: 0, initialSelectionEnd: length });
+/** The section alone in a form holding `spec`, on a cluster with `given` pickers. */
+function renderSection(spec: AppSpec, given: Partial<typeof pickers> = pickers) {
+  return renderInForm(spec, <NetworkingSection clusterId="c1" />, given);
 }
 
 describe('NetworkingSection', { timeout: 40_000 }, () => {
@@ -120,7 +67,7 @@ describe('NetworkingSection', { timeout: 40_000 }, () => {
 
   it('takes a typed Gateway name, saying why, when the cluster has no Gateway API', async () => {
     const reason = 'The Gateway API (gateway.networking.k8s.io) is not installed.';
-    const { user, values } = renderSection(base, { ...status, pickers: { ...status.pickers, gateways: { items: [], reason } } });
+    const { user, values } = renderSection(base, { ...pickers, gateways: picker([], reason) });
     expect(await screen.findByText(reason)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Add HTTPRoute' }));
     await user.type(field('Gateway 1'), 'edge');

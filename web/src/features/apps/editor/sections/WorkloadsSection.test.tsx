@@ -1,38 +1,11 @@
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { FormProvider, useForm, type UseFormReturn } from 'react-hook-form';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { AppSpec } from '../../../../api/appspec';
-import type { Picker } from '../../../../api/types';
-import { Providers } from '../../../../Providers';
-import { createQueryClient } from '../../../../queryClient';
 import { field } from '../../../../test/fields';
-import { json, mockApi } from '../../../../test/mockApi';
-import { pruneCleared } from '../prune';
+import { pick, picker, renderInForm, retype } from './testEditor';
 import { WorkloadsSection } from './WorkloadsSection';
 
-const picker = (items: { name: string; isDefault?: boolean }[]): Picker => ({
-  items: items.map((item) => ({ namespace: null, isDefault: false, ...item })),
-  reason: null,
-});
-
-const status = {
-  reachable: true,
-  server: 'https://cluster.example:6443',
-  version: 'v1.33.1',
-  latencyMs: 3,
-  identity: null,
-  optionalApis: [],
-  permissions: {},
-  pickers: {
-    namespaces: picker([]),
-    storageClasses: picker([{ name: 'standard', isDefault: true }, { name: 'fast-ssd' }]),
-    issuers: picker([]),
-    clusterIssuers: picker([]),
-    ingressClasses: picker([]),
-    gateways: picker([]),
-  },
-};
+const pickers = { storageClasses: picker([{ name: 'standard', isDefault: true }, { name: 'fast-ssd' }]) };
 
 function spec(workload: Record<string, unknown>, rest: Record<string, unknown> = {}): AppSpec {
   return {
@@ -43,36 +16,9 @@ function spec(workload: Record<string, unknown>, rest: Record<string, unknown> =
   } as unknown as AppSpec;
 }
 
+/** The section alone in a form holding `start`, on a cluster with two storage classes. */
 function renderSection(start: AppSpec) {
-  mockApi({ 'GET /api/v1/clusters/c1/status': () => json(200, status) });
-  const holder: { form?: UseFormReturn<AppSpec> } = {};
-  function Harness() {
-    const form = useForm<AppSpec>({ defaultValues: start, mode: 'onChange' });
-    holder.form = form;
-    return (
-      <FormProvider {...form}>
-        <WorkloadsSection clusterId="c1" />
-      </FormProvider>
-    );
-  }
-  render(
-    <Providers queryClient={createQueryClient({ retryDelayMs: 0 })} env="test">
-      <Harness />
-    </Providers>,
-  );
-  const user = userEvent.setup();
-  const values = () => pruneCleared(holder.form!.getValues());
-  return { user, values };
-}
-
-async function pick(user: ReturnType<typeof userEvent.setup>, label: string, option: string) {
-  await user.click(field(label));
-  await user.click(await screen.findByRole('option', { name: option }));
-}
-
-async function retype(user: ReturnType<typeof userEvent.setup>, input: HTMLElement, text: string) {
-  const length = (input as HTMLInputElement).value.length;
-  await user.type(input, text, { initialSelectionStart: 0, initialSelectionEnd: length });
+  return renderInForm(start, <WorkloadsSection clusterId="c1" />, pickers);
 }
 
 describe('WorkloadsSection', { timeout: 40_000 }, () => {

@@ -1,14 +1,11 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, waitFor, within } from '@testing-library/react';
+import type userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
-import { FormProvider, useForm, type UseFormReturn } from 'react-hook-form';
 import { describe, expect, it } from 'vitest';
 import type { AppSpec } from '../../../../../api/appspec';
-import { Providers } from '../../../../../Providers';
-import { createQueryClient } from '../../../../../queryClient';
 import { field } from '../../../../../test/fields';
-import { pruneCleared } from '../../prune';
 import { ContainerFields } from '../ContainerFields';
+import { renderInForm } from '../testEditor';
 
 const container = { name: 'web', image: 'nginx:1.27', ports: [{ name: 'http', containerPort: 8080 }] };
 
@@ -31,24 +28,8 @@ function withContainer(spec: object): AppSpec {
 
 /** The first container's fields alone in a form holding `spec`; returns the form to read the spec from. */
 function renderContainer(spec: AppSpec = base) {
-  const holder: { form?: UseFormReturn<AppSpec> } = {};
-  function Harness() {
-    const form = useForm<AppSpec>({ defaultValues: spec, mode: 'onChange' });
-    holder.form = form;
-    return (
-      <FormProvider {...form}>
-        <ContainerFields base="workloads.0.containers.0" />
-      </FormProvider>
-    );
-  }
-  render(
-    <Providers queryClient={createQueryClient({ retryDelayMs: 0 })} env="test">
-      <Harness />
-    </Providers>,
-  );
-  const user = userEvent.setup();
-  const values = () => pruneCleared(holder.form!.getValues()).workloads![0]!.containers![0]!;
-  return { user, values };
+  const { user, values } = renderInForm(spec, <ContainerFields base="workloads.0.containers.0" />);
+  return { user, values: () => values().workloads![0]!.containers![0]! };
 }
 
 type User = ReturnType<typeof userEvent.setup>;

@@ -1,17 +1,7 @@
 import { Autocomplete, TagsInput, type ComboboxData } from '@mantine/core';
-import type { ReactNode } from 'react';
-import { describe } from './FieldWarning';
 import { monospaceInput } from './fields';
-import { useBoundField } from './useBoundField';
+import { useBoundInput, useShownText, type BoundInputProps } from './useBoundField';
 
-interface BaseProps {
-  /** The form path, e.g. `roles.0.rules.1.verbs`. */
-  name: string;
-  label: string;
-  description?: ReactNode;
-  required?: boolean;
-  placeholder?: string;
-}
 
 /**
  * A list of short strings offering common choices (verbs, resources, hosts) while still taking any typed
@@ -26,23 +16,20 @@ export function ChoiceListField({
   keepEmpty = false,
   onAdd,
   ...props
-}: BaseProps & {
+}: BoundInputProps & {
+  placeholder?: string;
   data: ComboboxData;
   emptyAs?: string;
   keepEmpty?: boolean;
   onAdd?: (added: string[]) => void;
 }) {
-  const { field, error, warning } = useBoundField(props.name);
+  const { field, inputProps } = useBoundInput(props);
   const stored = Array.isArray(field.value) ? (field.value as string[]) : [];
   const shown = emptyAs === undefined ? stored : stored.map((value) => (value === '' ? emptyAs : value));
   return (
     <TagsInput
-      label={props.label}
-      description={describe(props.description, warning)}
-      required={props.required}
+      {...inputProps}
       placeholder={placeholder}
-      name={field.name}
-      ref={field.ref}
       data={data}
       value={shown}
       onChange={(next) => {
@@ -51,8 +38,6 @@ export function ChoiceListField({
         const added = values.filter((value) => !stored.includes(value));
         if (added.length > 0) onAdd?.(added);
       }}
-      onBlur={field.onBlur}
-      error={error}
       styles={monospaceInput}
       comboboxProps={{ withinPortal: true }}
     />
@@ -69,21 +54,19 @@ export function SuggestField({
   placeholder,
   optional = false,
   ...props
-}: BaseProps & { data: ComboboxData; optional?: boolean }) {
-  const { field, error, warning } = useBoundField(props.name);
+}: BoundInputProps & { data: ComboboxData; optional?: boolean; placeholder?: string }) {
+  const { field, inputProps } = useBoundInput(props);
+  const [shown, setShown] = useShownText(field.value);
   return (
     <Autocomplete
-      label={props.label}
-      description={describe(props.description, warning)}
-      required={props.required}
+      {...inputProps}
       placeholder={placeholder}
-      name={field.name}
-      ref={field.ref}
       data={data}
-      value={typeof field.value === 'string' ? field.value : ''}
-      onChange={(value) => field.onChange(optional && value === '' ? undefined : value)}
-      onBlur={field.onBlur}
-      error={error}
+      value={shown}
+      onChange={(value) => {
+        setShown(value);
+        field.onChange(optional && value === '' ? undefined : value);
+      }}
       styles={monospaceInput}
       comboboxProps={{ withinPortal: true }}
     />

@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { useController, useFormContext, type FieldValues, type Path, type RegisterOptions } from 'react-hook-form';
 import { sentence } from '../../lib/http';
 import { useFieldIssues } from '../../lib/form/issues';
+import { describe } from './FieldWarning';
 
 /**
  * The field at `name` of the surrounding form, with what to show under it: a client-side rule's error
@@ -15,6 +17,34 @@ export function useBoundField(name: string, rules?: RegisterOptions<FieldValues,
   const error = clientError || (issues.error ? sentence(issues.error) : undefined);
   const warning = issues.warning ? sentence(issues.warning) : undefined;
   return { field, error, warning };
+}
+
+/** What a bound input is told about: its path, and the words around it. */
+export interface BoundInputProps {
+  /** The form path, e.g. `workloads.0.containers.1.image`. */
+  name: string;
+  label: string;
+  description?: ReactNode;
+  required?: boolean;
+}
+
+/**
+ * The field at `props.name` and the props every bound input takes alike: its label, its description
+ * followed by the server's warning, whether it is required, the field's name, ref and blur, and the
+ * error to show.
+ */
+export function useBoundInput(props: BoundInputProps, rules?: RegisterOptions<FieldValues, Path<FieldValues>>) {
+  const { field, error, warning } = useBoundField(props.name, rules);
+  const inputProps = {
+    label: props.label,
+    description: describe(props.description, warning),
+    required: props.required,
+    name: field.name,
+    ref: field.ref,
+    onBlur: field.onBlur,
+    error,
+  };
+  return { field, inputProps };
 }
 
 /**

@@ -2,7 +2,6 @@ import { Autocomplete, TagsInput, type ComboboxData } from '@mantine/core';
 import { monospaceInput } from './fields';
 import { useBoundInput, useShownText, type BoundInputProps } from './useBoundField';
 
-
 /**
  * A list of short strings offering common choices (verbs, resources, hosts) while still taking any typed
  * value. Clearing it removes the field unless `keepEmpty` (a required list is sent as `[]`). `emptyAs`

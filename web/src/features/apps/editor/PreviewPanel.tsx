@@ -20,6 +20,9 @@ function objectLabel(object: ObjectRef): string {
   return `${object.kind}/${object.name}`;
 }
 
+// A long field path breaks anywhere rather than running out of the narrow panel.
+const breakAnywhere = { overflowWrap: 'anywhere' } as const;
+
 /** The manifests as they would be applied: object list, resource count, warnings and the YAML. */
 export function PreviewPanel({ preview }: { preview: LivePreview }) {
   const yamlRef = useRef<HTMLPreElement>(null);
@@ -51,7 +54,7 @@ export function PreviewPanel({ preview }: { preview: LivePreview }) {
           <Alert color="red" variant="light" p="xs" title="The spec cannot be rendered">
             {failure ??
               errors.map((error) => (
-                <Text key={`${error.path}:${error.message}`} size="xs">
+                <Text key={`${error.path}:${error.message}`} size="xs" style={breakAnywhere}>
                   {error.path && <Code>{toServerPath(error.path)}</Code>} {sentence(error.message)}
                 </Text>
               ))}
@@ -60,7 +63,7 @@ export function PreviewPanel({ preview }: { preview: LivePreview }) {
         {warnings.length > 0 && (
           <Alert color="yellow" variant="light" p="xs" icon={<IconAlertTriangle size={16} />} title={`${warnings.length} warning${warnings.length === 1 ? '' : 's'}`}>
             {warnings.map((warning) => (
-              <Text key={`${warning.path}:${warning.message}`} size="xs">
+              <Text key={`${warning.path}:${warning.message}`} size="xs" style={breakAnywhere}>
                 {warning.path && <Code>{toServerPath(warning.path)}</Code>} {sentence(warning.message)}
               </Text>
             ))}

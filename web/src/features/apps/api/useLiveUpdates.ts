@@ -23,7 +23,7 @@ function applyToCache(queryClient: QueryClient, { id, status, reason }: Change) 
 /**
  * Keeps the cached list and records current from the server's WebSocket: statuses are written into
  * the cache as they arrive; a deployment's objects, events and record are re-read when it says they
- * changed.
+ * changed (not while it is being deleted).
  */
 export function useLiveUpdates(topic: LiveTopic | null) {
   const queryClient = useQueryClient();
@@ -36,7 +36,9 @@ export function useLiveUpdates(topic: LiveTopic | null) {
         for (const item of message.items) applyToCache(queryClient, { id: item.deploymentId, status: item.status, reason: item.reason });
       } else if (message.type === 'status') {
         applyToCache(queryClient, { id: message.deploymentId, status: message.status, reason: message.reason });
-        if (key !== 'list') {
+        // While it is deleted the record and its objects are going away: the status above is all there
+        // is to show, and reading them again would ask for a record the delete hides at its end.
+        if (key !== 'list' && message.status !== 'deleting') {
           void queryClient.invalidateQueries({ queryKey: [...deploymentQueryKey(message.deploymentId), 'resources'] });
           void queryClient.invalidateQueries({ queryKey: deploymentQueryKey(message.deploymentId), exact: true });
         }

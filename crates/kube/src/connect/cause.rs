@@ -114,6 +114,12 @@ fn cause_of(error: &(dyn StdError + 'static), messages: &[String]) -> Cause {
             match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => return Cause::Refused,
                 std::io::ErrorKind::TimedOut => return Cause::Timeout,
+                // A connection cut under the request, even in the middle of a TLS handshake, says
+                // the server went away, not that its certificate is wrong.
+                std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe => return Cause::Other,
                 _ => {}
             }
         }
@@ -169,5 +175,10 @@ mod tests {
         let tls = Unreachable::classify(&tls);
         assert_eq!(tls.cause, Cause::Tls);
         assert!(tls.message.contains("UnknownIssuer"), "{}", tls.message);
+        let cut = kube::Error::Service(Box::new(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "peer closed connection without sending TLS close_notify",
+        )));
+        assert_eq!(Unreachable::classify(&cut).cause, Cause::Other);
     }
 }
